@@ -1,0 +1,86 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES lib/**/*.java
+
+import btrfss3.Dependencies;
+import btrfss3.backup.Backup;
+import btrfss3.backup.BackupOptions;
+import btrfss3.cli.Cli;
+import btrfss3.cli.Log;
+import btrfss3.cli.Preconditions;
+import btrfss3.cli.S3Options;
+import btrfss3.layout.ChunkSize;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "backup", mixinStandardHelpOptions = true, version = "btrfs-send-to-s3 " + Dependencies.TOOL_VERSION,
+        sortOptions = false,
+        description = {"Back up a btrfs subvolume to S3 as a chain of incremental, encrypted `btrfs send` streams.",
+            "Exit codes: 0 ok, 1 usage or precondition, 2 failed (nothing kept), 3 btrfs missing,",
+            "4 stored but the previous snapshot could not be deleted."})
+public class backup implements Callable<Integer> {
+    @Option(names = {"-k", "--public-key"}, paramLabel = "FILE", required = true,
+            description = "RSA public key (PEM) that encrypts each backup's session key.")
+    Path publicKey;
+
+    @Option(names = {"-b", "--bucket"}, paramLabel = "BUCKET", required = true, description = "S3 bucket.")
+    String bucket;
+
+    @Option(names = {"-p", "--prefix"}, paramLabel = "PREFIX", required = true,
+            description = "Key prefix in the bucket, e.g. the machine's name (no leading or trailing '/').")
+    String prefix;
+
+    @Option(names = {"-e", "--epoch"}, paramLabel = "EPOCH", required = true,
+            description = "Chain name. A new epoch starts with a full backup; later runs add increments.")
+    String epoch;
+
+    @Option(names = {"-c", "--storage-class"}, paramLabel = "CLASS", required = true,
+            description = "S3 storage class of the chunks (STANDARD, STANDARD_IA, GLACIER, DEEP_ARCHIVE, ...).")
+    String storageClass;
+
+    @Option(names = {"-s", "--subvolume"}, paramLabel = "PATH", required = true, description = "Subvolume to back up.")
+    Path subvolume;
+
+    @Option(names = {"-S", "--chunk-size"}, paramLabel = "SIZE", defaultValue = "512M",
+            description = "Size of each stored chunk, with K, M or G suffix (default: ${DEFAULT-VALUE}).")
+    String chunkSize;
+
+    @Option(names = {"-d", "--delete-previous"},
+            description = "After success, delete the snapshot this backup was based on, if it belongs to this epoch.")
+    boolean deletePrevious;
+
+    @Option(names = {"-B", "--branch-from"}, paramLabel = "EPOCH",
+            description = "Start a new epoch as an increment on the newest snapshot of this other epoch.")
+    String branchEpoch;
+
+    @Option(names = "--part-size", paramLabel = "SIZE", defaultValue = "16M",
+            description = "Multipart upload part size (default: ${DEFAULT-VALUE}; grows if a chunk needs more than 10,000 parts).")
+    String partSize;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+            description = "Parts uploaded at once (default: ${DEFAULT-VALUE}). Memory: about (N + 1) x part size.")
+    int parallel;
+
+    @Option(names = {"-v", "--verbose"}, description = "Say what is being done (a good run is otherwise silent).")
+    boolean verbose;
+
+    @Mixin
+    S3Options s3;
+
+    @Override
+    public Integer call() {
+        Preconditions.requireRoot();
+        var options = new BackupOptions(publicKey, bucket, prefix, epoch, storageClass, subvolume,
+                ChunkSize.parse(chunkSize), deletePrevious, branchEpoch, s3.settings(),
+                ChunkSize.parse(partSize), Math.max(1, parallel), verbose);
+        return new Backup(options, Log.standard(verbose), Clock.systemUTC()).run();
+    }
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new backup(), args));
+    }
+}

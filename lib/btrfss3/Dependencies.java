@@ -1,0 +1,18 @@
+package btrfss3;
+
+// The one place where JBang learns the runtime libraries: both scripts pull this file in
+// with //SOURCES lib/**/*.java. The versions must match pom.xml (DependencyPinsTest checks).
+//DEPS info.picocli:picocli:4.7.7
+//DEPS software.amazon.awssdk:bom:2.57.8@pom
+//DEPS software.amazon.awssdk:s3
+//DEPS software.amazon.awssdk:apache-client
+//DEPS at.yawk.lz4:lz4-java:1.14.0
+//DEPS org.bouncycastle:bcprov-jdk18on:1.87
+//DEPS org.bouncycastle:bcpkix-jdk18on:1.87
+
+/** The version this build reports in manifests and {@code --version}. */
+public final class Dependencies {
+    public static final String TOOL_VERSION = "0.1.0";
+
+    private Dependencies() {}
+}

@@ -1,0 +1,344 @@
+package btrfss3.backup;
+
+import btrfss3.btrfs.Btrfs;
+import btrfss3.btrfs.StreamTail;
+import btrfss3.btrfs.SubvolumeInfo;
+import btrfss3.cli.ExitCode;
+import btrfss3.cli.Failure;
+import btrfss3.cli.Log;
+import btrfss3.crypto.RsaKeys;
+import btrfss3.format.BackupFormat;
+import btrfss3.format.OpensslFormat;
+import btrfss3.layout.ChunkNames;
+import btrfss3.layout.ObjectLayout;
+import btrfss3.layout.SequenceId;
+import btrfss3.pipeline.ChunkSplitter;
+import btrfss3.pipeline.Lz4Streams;
+import btrfss3.s3.ObjectUploader;
+import btrfss3.s3.S3Clients;
+import btrfss3.s3.S3Errors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.StorageClass;
+
+/**
+ * One backup: snapshot, {@code btrfs send | lz4 | split | encrypt | upload}, marker, promote.
+ * The order is the safety argument: the marker goes up only after every chunk is stored, and the
+ * snapshot becomes a parent only after the marker is stored.
+ */
+public final class Backup {
+    private enum Stage { PREPARING, SNAPSHOT_TAKEN, MARKER_STORED, DONE }
+
+    private final BackupOptions options;
+    private final Log log;
+    private final Btrfs btrfs = new Btrfs();
+    private final Clock clock;
+    private final Object stateLock = new Object();
+    private Stage stage = Stage.PREPARING;
+    private boolean cancelled;
+    private Process send;
+    private ObjectUploader uploader;
+    private SnapshotStore store;
+    private SequenceId id;
+
+    public Backup(BackupOptions options, Log log, Clock clock) {
+        this.options = options;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** Runs the backup and returns the exit code; user-facing failures are thrown as {@link Failure}. */
+    public int run() {
+        ObjectLayout layout = new ObjectLayout(options.prefix());
+        ObjectLayout.checkEpoch(options.epoch());
+        if (options.branchEpoch() != null) {
+            ObjectLayout.checkEpoch(options.branchEpoch());
+        }
+        StorageClass storageClass = storageClass(options.storageClass());
+        btrfs.requireInstalled();
+        var key = RsaKeys.loadPublic(options.publicKey());
+        SubvolumeInfo source;
+        try {
+            source = btrfs.show(options.subvolume());
+        } catch (IOException e) {
+            throw Failure.usage(e.getMessage());
+        }
+        try (var lock = SubvolumeLock.acquire(source.uuid(), options.subvolume());
+             S3Client s3 = S3Clients.create(options.s3(), options.partsInFlight() + 2);
+             BackupFormat format = new OpensslFormat(key)) {
+            securityCheck(s3, layout);
+            store = new SnapshotStore(options.subvolume());
+            removeOrphans();
+            ChainPlanner.Plan plan = plan();
+            warnAboutNestedSubvolumes(source);
+            Thread hook = new Thread(this::onSignal, "backup-signal");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                return backUp(s3, layout, format, storageClass, plan);
+            } finally {
+                synchronized (stateLock) {
+                    stage = Stage.DONE;
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // Already shutting down: the hook owns the clean-up.
+                }
+            }
+        }
+    }
+
+    private int backUp(S3Client s3, ObjectLayout layout, BackupFormat format, StorageClass storageClass,
+                       ChainPlanner.Plan plan) {
+        id = SequenceId.create(seq());
+        Path parent = plan.parent().map(p -> store.snapshot(p.epoch(), p.seq())).orElse(null);
+        Path snapshot;
+        try {
+            snapshot = store.prepareIncomplete(options.epoch(), id.seq());
+            btrfs.snapshotReadOnly(options.subvolume(), snapshot);
+        } catch (IOException e) {
+            throw Failure.usage("could not take the snapshot: " + e.getMessage());
+        }
+        synchronized (stateLock) {
+            stage = Stage.SNAPSHOT_TAKEN;
+        }
+        String folder = layout.sequencePrefix(options.epoch(), id);
+        log.info("Backing up " + options.subvolume() + " to s3://" + options.bucket() + "/" + folder
+                + (parent == null ? " (full)" : " (increment on " + parent + ")"));
+        long largestStored = options.chunkSize() + 64 * 1024;
+        uploader = new ObjectUploader(s3, options.bucket(), storageClass, options.partSize(), largestStored,
+                options.partsInFlight(), options.s3().ifNoneMatch());
+        try {
+            streamChunks(snapshot, parent, folder, format);
+            SubvolumeInfo info = btrfs.show(snapshot);
+            synchronized (stateLock) {
+                if (cancelled) {
+                    throw new IOException("interrupted");
+                }
+                uploader.putSmall(folder + format.markerName(), format.marker(info), StorageClass.STANDARD);
+                stage = Stage.MARKER_STORED;
+            }
+        } catch (IOException | RuntimeException e) {
+            abort();
+            if (e instanceof Failure f) {
+                throw f;
+            }
+            throw Failure.failed("backup failed, nothing was kept: " + e.getMessage(), e);
+        } finally {
+            uploader.close();
+        }
+        try {
+            store.promote(options.epoch(), id.seq());
+        } catch (IOException e) {
+            throw Failure.failed("the backup is stored in S3 but its snapshot could not be moved out of "
+                    + snapshot.getParent() + ": " + e.getMessage());
+        }
+        if (plan.deleteParentAfter() && parent != null) {
+            try {
+                btrfs.delete(parent);
+            } catch (IOException e) {
+                throw new Failure(ExitCode.PARTIAL, "the backup is stored, but the previous snapshot could not be deleted: "
+                        + e.getMessage());
+            }
+        }
+        log.info("Stored s3://" + options.bucket() + "/" + folder + " and kept " + store.snapshot(options.epoch(), id.seq()));
+        return ExitCode.OK;
+    }
+
+    private void streamChunks(Path snapshot, Path parent, String folder, BackupFormat format) throws IOException {
+        List<ObjectUploader.Writer> writers = new ArrayList<>();
+        synchronized (stateLock) {
+            if (cancelled) {
+                throw new IOException("interrupted");
+            }
+            send = btrfs.send(snapshot, parent);
+        }
+        send.getOutputStream().close();
+        StreamTail sendErrors = new StreamTail(send.getErrorStream(), 16 * 1024);
+        sendErrors.start();
+        ChunkSplitter splitter = new ChunkSplitter(options.chunkSize(), index -> {
+            if (index >= ChunkNames.MAX_CHUNKS) {
+                throw new IOException("the stream needs more than " + ChunkNames.MAX_CHUNKS
+                        + " chunks; use a larger chunk size (-S)");
+            }
+            ObjectUploader.Writer w = uploader.open(folder + ChunkNames.name(index));
+            writers.add(w);
+            return format.encryptChunk(w);
+        });
+        try (InputStream in = send.getInputStream()) {
+            OutputStream lz4 = Lz4Streams.compress(splitter);
+            byte[] buf = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                lz4.write(buf, 0, n);
+            }
+            int exit = waitFor(send);
+            if (exit != 0) {
+                String why = sendErrors.text().strip().replace('\n', ' ');
+                throw new IOException("btrfs send failed (exit " + exit + ")" + (why.isEmpty() ? "" : ": " + why));
+            }
+            lz4.close();
+        }
+        for (ObjectUploader.Writer w : writers) {
+            try {
+                w.completion().get();
+            } catch (ExecutionException e) {
+                throw new IOException("upload of " + w.key() + " failed: " + S3Errors.describe(e.getCause()), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+    }
+
+    private static int waitFor(Process p) throws IOException {
+        try {
+            return p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for btrfs send");
+        }
+    }
+
+    /** Undoes everything of this run that S3 or btrfs kept: open uploads, the new snapshot. */
+    private void abort() {
+        Process p = send;
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (uploader != null) {
+            uploader.abortAll();
+        }
+        Path incomplete = store.incomplete(options.epoch(), id.seq());
+        try {
+            btrfs.delete(incomplete);
+        } catch (IOException e) {
+            log.error("could not delete the unfinished snapshot " + incomplete + " (the next run removes it): "
+                    + e.getMessage());
+        }
+    }
+
+    /** SIGINT or SIGTERM: a run that had not stored its marker leaves nothing; one that had is finished. */
+    private void onSignal() {
+        synchronized (stateLock) {
+            if (stage == Stage.DONE || stage == Stage.PREPARING) {
+                cancelled = true;
+                return;
+            }
+            log.error("caught a termination signal, aborting");
+            cancelled = true;
+            if (stage == Stage.SNAPSHOT_TAKEN) {
+                abort();
+                log.error("backup interrupted, nothing was kept");
+            } else {
+                try {
+                    store.promote(options.epoch(), id.seq());
+                    log.error("interrupted after the backup was stored; its snapshot was kept");
+                } catch (IOException e) {
+                    log.error("interrupted after the backup was stored; its snapshot stays in .incomplete/");
+                }
+            }
+        }
+        Runtime.getRuntime().halt(ExitCode.FAILED);
+    }
+
+    private long seq() {
+        return clock.instant().getEpochSecond();
+    }
+
+    private ChainPlanner.Plan plan() {
+        try {
+            List<Long> inEpoch = store.completed(options.epoch());
+            List<Long> inBranch = options.branchEpoch() == null ? List.of() : store.completed(options.branchEpoch());
+            long seq = seq();
+            ChainPlanner.Plan plan = ChainPlanner.plan(options.epoch(), inEpoch, options.branchEpoch(), inBranch,
+                    seq, options.deletePrevious());
+            if (plan.parent().isEmpty()) {
+                log.info("No previous snapshot found for epoch " + options.epoch() + "; making a full backup");
+            }
+            return plan;
+        } catch (ChainPlanner.Refusal e) {
+            throw Failure.usage(e.getMessage());
+        } catch (IOException e) {
+            throw Failure.usage("cannot read the snapshots of " + options.subvolume() + ": " + e.getMessage());
+        }
+    }
+
+    private void removeOrphans() {
+        try {
+            for (Path orphan : store.orphans(options.epoch())) {
+                log.warn("deleting " + orphan + ", left unfinished by an earlier run that was killed");
+                btrfs.delete(orphan);
+            }
+        } catch (IOException e) {
+            throw Failure.usage("cannot remove an unfinished snapshot: " + e.getMessage());
+        }
+    }
+
+    private void warnAboutNestedSubvolumes(SubvolumeInfo source) {
+        try {
+            String base = source.pathInFilesystem().equals("/") ? "" : source.pathInFilesystem() + "/";
+            List<String> nested = new ArrayList<>();
+            for (String p : btrfs.nestedSubvolumes(options.subvolume())) {
+                String rel = p.startsWith(base) ? p.substring(base.length()) : p;
+                if (!rel.startsWith(SnapshotStore.DIR_PREFIX)) {
+                    nested.add(rel);
+                }
+            }
+            if (!nested.isEmpty()) {
+                log.warn("these nested subvolumes are not part of the backup (btrfs send skips them): "
+                        + String.join(", ", nested));
+            }
+        } catch (IOException e) {
+            log.warn("could not list nested subvolumes: " + e.getMessage());
+        }
+    }
+
+    /** Listing rights let anyone holding these credentials find, and perhaps overwrite, the backups. */
+    private void securityCheck(S3Client s3, ObjectLayout layout) {
+        try {
+            s3.listObjectsV2(b -> b.bucket(options.bucket()).prefix(layout.prefix() + "/").maxKeys(1));
+            log.warn("SECURITY WARNING: these credentials can list the bucket. An attacker holding them can find "
+                    + "your backups and, without the protections in the README's security section, overwrite them. "
+                    + "Give backups a PutObject-only policy (examples/aws/).");
+        } catch (SdkException e) {
+            if ("NoSuchBucket".equals(S3Errors.errorCode(e))) {
+                throw Failure.usage("bucket " + options.bucket() + " does not exist");
+            }
+            String code = S3Errors.errorCode(e);
+            if (code != null && java.util.Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken",
+                    "InvalidToken", "TokenRefreshRequired").contains(code)) {
+                throw Failure.usage("S3 refused the credentials: " + S3Errors.describe(e));
+            }
+            if (S3Errors.isStatus(e, 403)) {
+                return;
+            }
+            if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException) {
+                return;
+            }
+            throw Failure.usage("cannot reach S3: " + S3Errors.describe(e));
+        }
+    }
+
+    static StorageClass storageClass(String name) {
+        StorageClass c = StorageClass.fromValue(name);
+        if (c == StorageClass.UNKNOWN_TO_SDK_VERSION) {
+            throw Failure.usage("unknown storage class '" + name + "'; one of " + StorageClass.knownValues());
+        }
+        return c;
+    }
+}

@@ -1,0 +1,24 @@
+package btrfss3.backup;
+
+import btrfss3.s3.S3Settings;
+import java.nio.file.Path;
+
+/** Everything a backup run needs to know, as the command line gave it. */
+public record BackupOptions(
+        Path publicKey,
+        String bucket,
+        String prefix,
+        String epoch,
+        String storageClass,
+        Path subvolume,
+        long chunkSize,
+        boolean deletePrevious,
+        String branchEpoch,
+        S3Settings s3,
+        long partSize,
+        int partsInFlight,
+        boolean verbose) {
+
+    public static final long DEFAULT_PART_SIZE = 16L * 1024 * 1024;
+    public static final int DEFAULT_PARTS_IN_FLIGHT = 4;
+}

@@ -1,0 +1,96 @@
+package btrfss3.crypto;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Reads one chunk written by {@code openssl enc -aes-256-cbc -salt -md sha512 -pbkdf2}.
+ * A wrong password or a damaged last block shows up as bad padding at the end, which is
+ * reported as an IOException rather than silently dropped.
+ */
+public final class OpensslDecryptStream extends InputStream {
+    private final InputStream source;
+    private final Cipher cipher;
+    private final byte[] in = new byte[64 * 1024];
+    private byte[] buf = new byte[64 * 1024 + 32];
+    private int pos;
+    private int limit;
+    private boolean finished;
+
+    public OpensslDecryptStream(InputStream source, OpensslPassword password) throws IOException {
+        this.source = source;
+        byte[] header = source.readNBytes(16);
+        if (header.length == 0) {
+            throw new EmptyChunkException();
+        }
+        if (header.length < 16 || !Arrays.equals(header, 0, 8, OpensslEncryptStream.MAGIC, 0, 8)) {
+            throw new IOException("not an openssl-encrypted chunk (no 'Salted__' header)");
+        }
+        byte[] keyIv = OpensslKdf.keyAndIv(password.bytes(), Arrays.copyOfRange(header, 8, 16));
+        try {
+            cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(keyIv, 0, 32, "AES"), new IvParameterSpec(keyIv, 32, 16));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-CBC is not available in this Java runtime", e);
+        } finally {
+            Arrays.fill(keyIv, (byte) 0);
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        while (pos == limit) {
+            if (finished) {
+                return -1;
+            }
+            fill();
+        }
+        int n = Math.min(len, limit - pos);
+        System.arraycopy(buf, pos, b, off, n);
+        pos += n;
+        return n;
+    }
+
+    private void fill() throws IOException {
+        int n = source.read(in, 0, in.length);
+        pos = 0;
+        try {
+            if (n < 0) {
+                finished = true;
+                limit = cipher.doFinal(buf, 0);
+            } else {
+                limit = cipher.update(in, 0, n, buf, 0);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("chunk does not decrypt (wrong key, or the chunk is damaged or truncated)", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        source.close();
+    }
+
+    /** A zero-byte chunk: what the original uploaded when openssl refused its key. */
+    public static final class EmptyChunkException extends EOFException {
+        public EmptyChunkException() {
+            super("the chunk is empty");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package btrfss3.format;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** The secret a restore reads backups with, for the format whose marker it understands. */
+public interface RestoreKey {
+    /** For messages: "an RSA private key", "an age identity". */
+    String description();
+
+    /** The format name (as in {@link BackupFormat#name()}) this key reads. */
+    String format();
+
+    String markerName();
+
+    /**
+     * Opens one backup from its marker.
+     *
+     * @throws MarkerException when the marker was not made for this key, or is damaged
+     */
+    ChunkDecryptor open(byte[] marker) throws MarkerException;
+
+    /** Turns stored chunks back into plaintext, one chunk at a time. */
+    interface ChunkDecryptor {
+        InputStream decrypt(InputStream stored) throws IOException;
+    }
+
+    /** The marker cannot be used: the backup is skipped (or, where it says so, the chain ends). */
+    final class MarkerException extends Exception {
+        private final boolean chainBroken;
+
+        public MarkerException(String message, boolean chainBroken) {
+            super(message, null, false, false);
+            this.chainBroken = chainBroken;
+        }
+
+        /** True when the backup is known to hold no restorable data, so nothing after it can restore. */
+        public boolean chainBroken() {
+            return chainBroken;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package btrfss3.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Runs a real program (openssl, lz4, age, btrfs, a script) and captures what it said. */
+public final class Exec {
+    public record Result(int exit, byte[] stdout, String stderr) {
+        public String out() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        public String all() {
+            return out() + stderr;
+        }
+    }
+
+    private Exec() {}
+
+    public static Result run(List<String> command, byte[] stdin) throws IOException {
+        return run(command, stdin, Map.of(), null);
+    }
+
+    public static Result run(List<String> command, byte[] stdin, Map<String, String> env, Path dir) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        Process p = pb.start();
+        CompletableFuture<byte[]> out = drain(p.getInputStream());
+        CompletableFuture<byte[]> err = drain(p.getErrorStream());
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin);
+            }
+        } catch (IOException e) {
+            // The program may exit without reading its input; its exit code tells.
+        }
+        try {
+            int exit = p.waitFor();
+            return new Result(exit, out.join(), new String(err.join(), StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Runs and insists on exit code 0. */
+    public static byte[] check(List<String> command, byte[] stdin) throws IOException {
+        Result r = run(command, stdin);
+        if (r.exit() != 0) {
+            throw new IOException(String.join(" ", command) + " failed with " + r.exit() + ": " + r.stderr());
+        }
+        return r.stdout();
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (in) {
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                in.transferTo(b);
+                return b.toByteArray();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
+    }
+}
