@@ -1,0 +1,148 @@
+package btrfss3.age;
+
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.params.AEADParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+/**
+ * ChaCha20-Poly1305 (RFC 8439) bound to one key, from whichever implementation is faster on the
+ * running JVM. Not thread-safe: one instance per stream or per stanza.
+ *
+ * <p>Why two backends: the JDK's own cipher is several times faster than Bouncy Castle's from
+ * JDK 20 on (ChaCha20 and Poly1305 gained vector intrinsics there), but without those intrinsics
+ * it has no edge. See {@link #PREFERRED} for the rule and ChaChaBench for the numbers behind it.
+ */
+abstract class ChaChaPoly {
+    static final int KEY_LENGTH = 32;
+    static final int NONCE_LENGTH = 12;
+    static final int TAG_LENGTH = 16;
+
+    enum Backend { JDK, BOUNCY_CASTLE }
+
+    /** Chosen once per JVM from the runtime's feature version. */
+    static final Backend PREFERRED = choose(Runtime.version().feature());
+
+    static Backend choose(int javaFeatureVersion) {
+        return javaFeatureVersion >= 20 ? Backend.JDK : Backend.BOUNCY_CASTLE;
+    }
+
+    static ChaChaPoly create(byte[] key) {
+        return create(PREFERRED, key);
+    }
+
+    static ChaChaPoly create(Backend backend, byte[] key) {
+        if (key.length != KEY_LENGTH) {
+            throw new IllegalArgumentException("ChaCha20-Poly1305 keys are 32 bytes");
+        }
+        if (backend == Backend.JDK) {
+            try {
+                // Named provider: a Bouncy Castle provider registered first must not silently take over.
+                return new Jdk(Cipher.getInstance("ChaCha20-Poly1305", "SunJCE"), key);
+            } catch (GeneralSecurityException e) {
+                // A JDK without SunJCE's ChaCha20-Poly1305: the lightweight engine is always there.
+            }
+        }
+        return new Lightweight(key);
+    }
+
+    abstract Backend backend();
+
+    /** Encrypts {@code len} bytes and appends the tag; returns {@code len + TAG_LENGTH}. */
+    abstract int seal(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff);
+
+    /**
+     * Verifies and decrypts {@code len} bytes (tag included) into {@code out}; returns the
+     * plaintext length, or -1 if the tag does not verify, in which case the output region is zeroed.
+     */
+    abstract int open(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff);
+
+    private static final class Jdk extends ChaChaPoly {
+        private final Cipher cipher;
+        private final SecretKeySpec key;
+
+        Jdk(Cipher cipher, byte[] key) {
+            this.cipher = cipher;
+            this.key = new SecretKeySpec(key, "ChaCha20");
+        }
+
+        @Override
+        Backend backend() {
+            return Backend.JDK;
+        }
+
+        @Override
+        int seal(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff) {
+            try {
+                cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
+                return cipher.doFinal(in, inOff, len, out, outOff);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
+            }
+        }
+
+        @Override
+        int open(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff) {
+            if (len < TAG_LENGTH) {
+                return -1;
+            }
+            try {
+                cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
+                return cipher.doFinal(in, inOff, len, out, outOff);
+            } catch (AEADBadTagException e) {
+                Arrays.fill(out, outOff, outOff + len - TAG_LENGTH, (byte) 0);
+                return -1;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("ChaCha20-Poly1305 decryption failed", e);
+            }
+        }
+    }
+
+    private static final class Lightweight extends ChaChaPoly {
+        private final org.bouncycastle.crypto.modes.ChaCha20Poly1305 aead =
+                new org.bouncycastle.crypto.modes.ChaCha20Poly1305();
+        private final KeyParameter key;
+
+        Lightweight(byte[] key) {
+            this.key = new KeyParameter(key);
+        }
+
+        @Override
+        Backend backend() {
+            return Backend.BOUNCY_CASTLE;
+        }
+
+        @Override
+        int seal(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff) {
+            aead.init(true, new AEADParameters(key, TAG_LENGTH * 8, nonce));
+            int n = aead.processBytes(in, inOff, len, out, outOff);
+            try {
+                return n + aead.doFinal(out, outOff + n);
+            } catch (InvalidCipherTextException e) {
+                throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
+            }
+        }
+
+        @Override
+        int open(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff) {
+            if (len < TAG_LENGTH) {
+                return -1;
+            }
+            aead.init(false, new AEADParameters(key, TAG_LENGTH * 8, nonce));
+            // Bouncy Castle writes plaintext before it has checked the tag: it goes to a buffer the
+            // caller releases only on success, and is wiped here on failure.
+            int n = aead.processBytes(in, inOff, len, out, outOff);
+            try {
+                return n + aead.doFinal(out, outOff + n);
+            } catch (InvalidCipherTextException e) {
+                Arrays.fill(out, outOff, outOff + len - TAG_LENGTH, (byte) 0);
+                return -1;
+            }
+        }
+    }
+}
