@@ -63,12 +63,29 @@ abstract class ChaChaPoly {
     abstract int open(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff);
 
     private static final class Jdk extends ChaChaPoly {
-        private final Cipher cipher;
+        private Cipher cipher;
         private final SecretKeySpec key;
+        private final byte[] lastNonce = new byte[NONCE_LENGTH];
+        private boolean used;
 
         Jdk(Cipher cipher, byte[] key) {
             this.cipher = cipher;
             this.key = new SecretKeySpec(key, "ChaCha20");
+        }
+
+        /**
+         * The JDK refuses to initialise a Cipher twice in a row with the same key and nonce, in
+         * either direction (JDK 17); a legitimate repeat, such as opening what was just sealed,
+         * gets a fresh Cipher.
+         */
+        private Cipher cipherFor(int mode, byte[] nonce) throws GeneralSecurityException {
+            if (used && Arrays.equals(nonce, lastNonce)) {
+                cipher = Cipher.getInstance(cipher.getAlgorithm(), cipher.getProvider());
+            }
+            cipher.init(mode, key, new IvParameterSpec(nonce));
+            System.arraycopy(nonce, 0, lastNonce, 0, NONCE_LENGTH);
+            used = true;
+            return cipher;
         }
 
         @Override
@@ -79,8 +96,7 @@ abstract class ChaChaPoly {
         @Override
         int seal(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff) {
             try {
-                cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
-                return cipher.doFinal(in, inOff, len, out, outOff);
+                return cipherFor(Cipher.ENCRYPT_MODE, nonce).doFinal(in, inOff, len, out, outOff);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
             }
@@ -92,8 +108,7 @@ abstract class ChaChaPoly {
                 return -1;
             }
             try {
-                cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
-                return cipher.doFinal(in, inOff, len, out, outOff);
+                return cipherFor(Cipher.DECRYPT_MODE, nonce).doFinal(in, inOff, len, out, outOff);
             } catch (AEADBadTagException e) {
                 Arrays.fill(out, outOff, outOff + len - TAG_LENGTH, (byte) 0);
                 return -1;

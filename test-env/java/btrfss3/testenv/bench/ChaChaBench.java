@@ -16,7 +16,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
  *
  * <p>Run: {@code java -cp <test-classes>:<bcprov.jar> btrfss3.testenv.bench.ChaChaBench [seconds]}
  * on each runtime to compare. Prints MB/s (10^6 bytes of plaintext per second), median of the
- * measured rounds after a warm-up long enough for C2 to compile the hot loops.
+ * measured rounds (interleaved between implementations) after a warm-up long enough for C2 to
+ * compile the hot loops.
  */
 public final class ChaChaBench {
     private static final int CHUNK = 64 * 1024;
@@ -86,10 +87,28 @@ public final class ChaChaBench {
             return out[(int) c & 0xff];
         };
 
-        report("JDK encrypt", jdkSeal, seconds, rounds);
-        report("BC  encrypt", bcSeal, seconds, rounds);
-        report("JDK decrypt", jdkOpen, seconds, rounds);
-        report("BC  decrypt", bcOpen, seconds, rounds);
+        String[] names = {"JDK encrypt", "BC  encrypt", "JDK decrypt", "BC  decrypt"};
+        Op[] ops = {jdkSeal, bcSeal, jdkOpen, bcOpen};
+        // Rounds alternate between the implementations, so a busy machine slows them alike.
+        double[][] mbs = new double[ops.length][rounds];
+        long[] counters = new long[ops.length];
+        for (int i = 0; i < ops.length; i++) {
+            counters[i] = run(ops[i], counters[i], seconds * 3); // warm-up: C2 and intrinsics in place
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < ops.length; i++) {
+                long before = counters[i];
+                long start = System.nanoTime();
+                counters[i] = run(ops[i], before, seconds);
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                mbs[i][r] = (counters[i] - before) * (double) CHUNK / elapsed / 1e6;
+            }
+        }
+        for (int i = 0; i < ops.length; i++) {
+            double[] sorted = mbs[i].clone();
+            Arrays.sort(sorted);
+            System.out.printf("%s: median %.0f MB/s (rounds: %s)%n", names[i], sorted[rounds / 2], fmt(mbs[i]));
+        }
     }
 
     private static byte[] nonce(long counter) {
@@ -102,28 +121,13 @@ public final class ChaChaBench {
 
     private static int sink;
 
-    private static void report(String name, Op op, double seconds, int rounds) throws Exception {
-        long counter = 0;
-        // Warm-up: several times the measured duration so C2 (and any intrinsics) are in place.
-        long warmEnd = System.nanoTime() + (long) (seconds * 3e9);
-        while (System.nanoTime() < warmEnd) {
+    /** Runs op for about {@code seconds}; returns the next counter value. */
+    private static long run(Op op, long counter, double seconds) throws Exception {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        do {
             sink += op.run(counter++);
-        }
-        double[] mbs = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-            long start = System.nanoTime();
-            long end = start + (long) (seconds * 1e9);
-            long chunks = 0;
-            long now;
-            do {
-                sink += op.run(counter++);
-                chunks++;
-            } while ((now = System.nanoTime()) < end);
-            mbs[r] = chunks * (double) CHUNK / ((now - start) / 1e9) / 1e6;
-        }
-        double[] sorted = mbs.clone();
-        Arrays.sort(sorted);
-        System.out.printf("%s: median %.0f MB/s (rounds: %s)%n", name, sorted[rounds / 2], fmt(mbs));
+        } while (System.nanoTime() < end);
+        return counter;
     }
 
     private static String fmt(double[] v) {
