@@ -151,13 +151,29 @@ public final class TreeComparer {
             out.add("xattrs differ: " + shown + ": expected " + describe(x.xattrs) + ", actual " + describe(y.xattrs));
         }
         if (aspects.contains(Aspect.HARDLINKS) && x.type != Type.DIRECTORY) {
-            Set<String> gx = e.linkGroup(rel, x);
-            Set<String> gy = a.linkGroup(rel, y);
-            if (!gx.equals(gy) && reportedGroups.add(gx + " / " + gy)) {
-                out.add("hardlinks differ: " + shown + ": expected the same file as " + others(gx, rel)
-                        + ", actual the same file as " + others(gy, rel));
+            // Which paths (present in both trees) share this inode; reported once per changed group.
+            Set<String> gx = common(e.linkGroup(rel, x), a);
+            Set<String> gy = common(a.linkGroup(rel, y), e);
+            if (!gx.equals(gy)) {
+                boolean seen = reportedGroups.contains(gx.toString()) || reportedGroups.contains(gy.toString());
+                reportedGroups.add(gx.toString());
+                reportedGroups.add(gy.toString());
+                if (!seen) {
+                    out.add("hardlinks differ: " + shown + ": expected the same file as " + others(gx, rel)
+                            + ", actual the same file as " + others(gy, rel));
+                }
             }
         }
+    }
+
+    private static Set<String> common(Set<String> group, Snapshot other) {
+        Set<String> s = new TreeSet<>();
+        for (String p : group) {
+            if (other.entries.containsKey(p)) {
+                s.add(p);
+            }
+        }
+        return s;
     }
 
     private static String others(Set<String> group, String self) {

@@ -340,7 +340,7 @@ public final class TreeGenerator {
             List<Path> links = new ArrayList<>();
             for (Path p : all) {
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isRegularFile() && nlink(p) == 1) {
+                if (a.isRegularFile() && nlink(p) == 1 && !p.getFileName().toString().startsWith("pair-")) {
                     regular.add(p);
                 } else if (a.isDirectory() && !p.equals(root)) {
                     dirs.add(p);
@@ -425,6 +425,16 @@ public final class TreeGenerator {
             if (Files.exists(groupMember, LinkOption.NOFOLLOW_LINKS)) {
                 Files.delete(groupMember);
                 changed(groupMember.getParent());
+            }
+            // Break a hardlink pair: one name becomes an independent copy with the same content.
+            Path pairB = root.resolve("var/log/pair-b");
+            if (Files.exists(pairB, LinkOption.NOFOLLOW_LINKS) && nlink(pairB) > 1) {
+                Path tmp = pairB.resolveSibling("pair-b.tmp");
+                Files.write(tmp, Files.readAllBytes(pairB));
+                Files.move(tmp, pairB, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                setMode(pairB, 0640);
+                touch(pairB);
+                changed(pairB.getParent());
             }
             // Symlinks: retarget one, add one.
             Path relink = root.resolve("link-relative");
