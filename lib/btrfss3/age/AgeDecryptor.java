@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Decrypts the age v1 binary format (no ASCII armor, no passphrases), streaming, with memory
- * bounded by one 64 KiB chunk.
+ * Decrypts the age v1 binary format (no ASCII armor, no passphrases), streaming: memory stays at
+ * a few 64 KiB buffers whatever the file size.
  */
 public final class AgeDecryptor {
     private AgeDecryptor() {}
@@ -18,9 +18,9 @@ public final class AgeDecryptor {
      * Reads and checks the header, then returns a stream of the plaintext. Header, recipient and
      * MAC problems are thrown from here; payload problems from {@code read}, as
      * {@link AgeException.Kind#PAYLOAD}, after all the plaintext that authenticated before the
-     * problem. Plaintext is released a chunk at a time and only once that chunk's tag verifies,
-     * and the end of the stream is reported only after the final chunk verified and nothing
-     * followed it.
+     * problem. Plaintext is released a chunk at a time and only once that chunk's tag verifies.
+     * End of stream is reported only once the final chunk verified and nothing followed it; data
+     * after the final chunk is a PAYLOAD failure raised after that chunk's plaintext.
      *
      * <p>Closing the returned stream closes {@code source}. If this method throws, {@code source}
      * is left open for the caller to close.
