@@ -69,6 +69,9 @@ public final class HybridRecipient implements Recipient {
 
     @Override
     public Stanza wrap(byte[] fileKey) {
+        if (fileKey.length != AgeEncryptor.FILE_KEY_LENGTH) {
+            throw new IllegalArgumentException("age file keys are 16 bytes");
+        }
         HPKE hpke = hpke();
         byte[][] sealed;
         try {

@@ -46,6 +46,9 @@ public final class X25519Recipient implements Recipient {
 
     @Override
     public Stanza wrap(byte[] fileKey) {
+        if (fileKey.length != AgeEncryptor.FILE_KEY_LENGTH) {
+            throw new IllegalArgumentException("age file keys are 16 bytes");
+        }
         byte[] ephemeral = new byte[KEY_LENGTH];
         RANDOM.nextBytes(ephemeral);
         byte[] share = new byte[KEY_LENGTH];

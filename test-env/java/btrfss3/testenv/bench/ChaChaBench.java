@@ -14,7 +14,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * Cipher against Bouncy Castle's lightweight engine, both called the way StreamCipher calls them
  * (one init per chunk with a fresh nonce, output into a reused buffer).
  *
- * <p>Run: {@code java -cp <test-classes>:<bcprov.jar> btrfss3.testenv.bench.ChaChaBench [seconds]}
+ * <p>Run: {@code java -cp <test-classes>:<bcprov.jar> btrfss3.testenv.bench.ChaChaBench [seconds [rounds]]}
  * on each runtime to compare. Prints MB/s (10^6 bytes of plaintext per second), median of the
  * measured rounds (interleaved between implementations) after a warm-up long enough for C2 to
  * compile the hot loops.
