@@ -56,6 +56,7 @@ public interface S3Endpoint extends AutoCloseable {
     default void bucketCreated(String name) {}
 
     /** A client for these credentials: path-style, region set, the endpoint overridden. Close it after use. */
+    @SuppressWarnings("deprecation") // ApacheHttpClient: the same HTTP client as lib/ uses
     default S3Client client(AwsBasicCredentials creds) {
         if (creds == null) {
             throw new IllegalArgumentException("no such credentials on this endpoint (" + endpoint() + ")");
@@ -73,11 +74,18 @@ public interface S3Endpoint extends AutoCloseable {
 
     /**
      * The endpoint for a test: an external one when BTRFSS3_TEST_S3_ENDPOINT is set (see
-     * {@link ExternalS3Endpoint}), else a new embedded S3Proxy with the in-memory backend on a free port.
+     * {@link ExternalS3Endpoint}); LocalStack when BTRFSS3_TEST_S3_BACKEND=localstack (needs Docker); else a new
+     * embedded S3Proxy with the in-memory backend on a free port of 127.0.0.1.
      */
     static S3Endpoint forTests() {
         S3Endpoint external = ExternalS3Endpoint.fromEnvironment();
-        return external != null ? external : EmbeddedS3Proxy.start(null, 0);
+        if (external != null) {
+            return external;
+        }
+        if ("localstack".equalsIgnoreCase(String.valueOf(System.getenv("BTRFSS3_TEST_S3_BACKEND")).strip())) {
+            return LocalStackS3Endpoint.start();
+        }
+        return EmbeddedS3Proxy.start(null, 0);
     }
 
     /** Stops the server (embedded) or removes the buckets created through createBucket (external). Never throws. */
