@@ -76,7 +76,7 @@ public final class Backup {
              S3Client s3 = S3Clients.create(options.s3(), options.partsInFlight() + 2);
              BackupFormat format = new OpensslFormat(key)) {
             securityCheck(s3, layout);
-            store = new SnapshotStore(options.subvolume());
+            store = new SnapshotStore(options.subvolume(), btrfs);
             removeOrphans();
             ChainPlanner.Plan plan = plan();
             warnAboutNestedSubvolumes(source);
@@ -102,14 +102,15 @@ public final class Backup {
         id = SequenceId.create(seq());
         Path parent = plan.parent().map(p -> store.snapshot(p.epoch(), p.seq())).orElse(null);
         Path snapshot;
-        try {
-            snapshot = store.prepareIncomplete(options.epoch(), id.seq());
-            btrfs.snapshotReadOnly(options.subvolume(), snapshot);
-        } catch (IOException e) {
-            throw Failure.usage("could not take the snapshot: " + e.getMessage());
-        }
         synchronized (stateLock) {
             stage = Stage.SNAPSHOT_TAKEN;
+        }
+        try {
+            snapshot = store.begin(options.epoch(), id.seq());
+            btrfs.snapshotReadOnly(options.subvolume(), snapshot);
+        } catch (IOException e) {
+            abort();
+            throw Failure.usage("could not take the snapshot: " + e.getMessage());
         }
         String folder = layout.sequencePrefix(options.epoch(), id);
         log.info("Backing up " + options.subvolume() + " to s3://" + options.bucket() + "/" + folder
@@ -139,8 +140,8 @@ public final class Backup {
         try {
             store.promote(options.epoch(), id.seq());
         } catch (IOException e) {
-            throw Failure.failed("the backup is stored in S3 but its snapshot could not be moved out of "
-                    + snapshot.getParent() + ": " + e.getMessage());
+            throw Failure.failed("the backup is stored in S3 but its snapshot could not be marked complete "
+                    + "(the next run will delete it and send a larger increment): " + e.getMessage());
         }
         if (plan.deleteParentAfter() && parent != null) {
             try {
@@ -223,12 +224,11 @@ public final class Backup {
         if (uploader != null) {
             uploader.abortAll();
         }
-        Path incomplete = store.incomplete(options.epoch(), id.seq());
         try {
-            btrfs.delete(incomplete);
+            store.discard(options.epoch(), id.seq());
         } catch (IOException e) {
-            log.error("could not delete the unfinished snapshot " + incomplete + " (the next run removes it): "
-                    + e.getMessage());
+            log.error("could not delete the unfinished snapshot " + store.snapshot(options.epoch(), id.seq())
+                    + " (the next run removes it): " + e.getMessage());
         }
     }
 
@@ -280,9 +280,10 @@ public final class Backup {
 
     private void removeOrphans() {
         try {
-            for (Path orphan : store.orphans(options.epoch())) {
-                log.warn("deleting " + orphan + ", left unfinished by an earlier run that was killed");
-                btrfs.delete(orphan);
+            for (long seq : store.orphans(options.epoch())) {
+                log.warn("deleting " + store.snapshot(options.epoch(), seq)
+                        + ", left unfinished by an earlier run that was killed");
+                store.discard(options.epoch(), seq);
             }
         } catch (IOException e) {
             throw Failure.usage("cannot remove an unfinished snapshot: " + e.getMessage());

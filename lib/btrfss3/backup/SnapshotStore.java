@@ -2,27 +2,37 @@ package btrfss3.backup;
 
 import btrfss3.btrfs.Btrfs;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The chain's local state, kept in btrfs itself: completed read-only snapshots at
- * {@code SUBVOLUME/.stream_backup_EPOCH/SEQ} (where the original tool keeps them), and snapshots
- * still being uploaded under {@code .incomplete/}, from where only a stored marker promotes them.
- * A snapshot that never reached S3 can therefore never become a parent.
+ * The chain's local state, kept in btrfs itself. Snapshots live at
+ * {@code SUBVOLUME/.stream_backup_EPOCH/SEQ}, where the original tool keeps them, and a snapshot
+ * whose upload has not finished carries a tombstone: an empty file
+ * {@code .stream_backup_EPOCH/.incomplete/SEQ}, created before the snapshot is taken and removed
+ * only once the marker is stored. A snapshot with a tombstone is never a parent; the next run
+ * deletes it.
+ *
+ * <p>Why not take the snapshot inside .incomplete/ and rename it out: btrfs refuses to move a
+ * read-only subvolume to another directory (EROFS), and the send stream records the snapshot's
+ * name, so it cannot carry a temporary name either. Removing the tombstone is the one atomic step.
+ * The .incomplete folder is a subvolume of its own, so tombstones never end up inside snapshots.
  */
 public final class SnapshotStore {
     static final String DIR_PREFIX = ".stream_backup_";
     static final String INCOMPLETE = ".incomplete";
 
     private final Path subvolume;
+    private final Btrfs btrfs;
 
-    public SnapshotStore(Path subvolume) {
+    public SnapshotStore(Path subvolume, Btrfs btrfs) {
         this.subvolume = subvolume;
+        this.btrfs = btrfs;
     }
 
     public Path epochDir(String epoch) {
@@ -33,35 +43,64 @@ public final class SnapshotStore {
         return epochDir(epoch).resolve(Long.toString(seq));
     }
 
-    public Path incomplete(String epoch, long seq) {
-        return epochDir(epoch).resolve(INCOMPLETE).resolve(Long.toString(seq));
+    private Path tombstones(String epoch) {
+        return epochDir(epoch).resolve(INCOMPLETE);
+    }
+
+    private Path tombstone(String epoch, long seq) {
+        return tombstones(epoch).resolve(Long.toString(seq));
     }
 
     /** SEQs of the completed snapshots of exactly this epoch. */
     public List<Long> completed(String epoch) throws IOException {
-        return numericSubvolumes(epochDir(epoch));
-    }
-
-    /** Snapshots a killed run left in .incomplete/ of this epoch. */
-    public List<Path> orphans(String epoch) throws IOException {
-        List<Path> found = new ArrayList<>();
-        for (long seq : numericSubvolumes(epochDir(epoch).resolve(INCOMPLETE))) {
-            found.add(incomplete(epoch, seq));
+        List<Long> seqs = new ArrayList<>();
+        for (long seq : numericEntries(epochDir(epoch), true)) {
+            if (!Files.exists(tombstone(epoch, seq))) {
+                seqs.add(seq);
+            }
         }
-        return found;
+        return seqs;
     }
 
-    public Path prepareIncomplete(String epoch, long seq) throws IOException {
-        Files.createDirectories(epochDir(epoch).resolve(INCOMPLETE));
-        return incomplete(epoch, seq);
+    /** SEQs a killed run left unfinished: their snapshots (if taken) must go. */
+    public List<Long> orphans(String epoch) throws IOException {
+        return numericEntries(tombstones(epoch), false);
     }
 
-    /** One rename, same basename: the name btrfs send recorded stays the same. */
-    public Path promote(String epoch, long seq) throws IOException {
-        return Files.move(incomplete(epoch, seq), snapshot(epoch, seq), StandardCopyOption.ATOMIC_MOVE);
+    /** Marks {@code seq} unfinished, durably, and returns where its snapshot goes. */
+    public Path begin(String epoch, long seq) throws IOException {
+        Path dir = tombstones(epoch);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(epochDir(epoch));
+            btrfs.createSubvolume(dir);
+        }
+        Files.createFile(tombstone(epoch, seq));
+        syncDirectory(dir);
+        return snapshot(epoch, seq);
     }
 
-    private static List<Long> numericSubvolumes(Path dir) throws IOException {
+    /** The marker is stored: the snapshot may now be a parent. */
+    public void promote(String epoch, long seq) throws IOException {
+        Files.delete(tombstone(epoch, seq));
+        syncDirectory(tombstones(epoch));
+    }
+
+    /** Deletes an unfinished snapshot (if it was taken) and then its tombstone. */
+    public void discard(String epoch, long seq) throws IOException {
+        Path snap = snapshot(epoch, seq);
+        if (Btrfs.looksLikeSubvolume(snap)) {
+            btrfs.delete(snap);
+        }
+        Files.deleteIfExists(tombstone(epoch, seq));
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static List<Long> numericEntries(Path dir, boolean subvolumesOnly) throws IOException {
         List<Long> seqs = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return seqs;
@@ -69,7 +108,7 @@ public final class SnapshotStore {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
-                if (name.matches("\\d{1,19}") && Btrfs.looksLikeSubvolume(p)) {
+                if (name.matches("\\d{1,19}") && (!subvolumesOnly || Btrfs.looksLikeSubvolume(p))) {
                     seqs.add(Long.parseLong(name));
                 }
             }

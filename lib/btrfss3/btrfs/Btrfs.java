@@ -53,6 +53,10 @@ public final class Btrfs {
         check(run(List.of("subvolume", "snapshot", "-r", source.toString(), target.toString())), "snapshot of " + source);
     }
 
+    public void createSubvolume(Path path) throws IOException {
+        check(run(List.of("subvolume", "create", path.toString())), "creating subvolume " + path);
+    }
+
     public void delete(Path subvolume) throws IOException {
         check(run(List.of("subvolume", "delete", subvolume.toString())), "deleting " + subvolume);
     }

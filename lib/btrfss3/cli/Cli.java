@@ -1,6 +1,7 @@
 package btrfss3.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -12,16 +13,34 @@ public final class Cli {
     private Cli() {}
 
     public static int run(Object command, String[] args) {
+        // The AWS SDK logs through SLF4J; with no backend SLF4J itself complains on stderr, which
+        // cron would mail after every good run. Its built-in no-op provider keeps runs silent.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         CommandLine cl = new CommandLine(command);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         if (args.length == 0) {
             cl.usage(System.err);
             return ExitCode.USAGE;
         }
+        // Unknown options are collected rather than thrown at once, so that they are the error
+        // reported even when required options are missing too: a typo is the likelier cause.
+        cl.setUnmatchedArgumentsAllowed(true);
+        cl.setExecutionStrategy(parsed -> {
+            if (!parsed.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(parsed.commandSpec().commandLine(), parsed.unmatched());
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println("ERROR: " + e.getMessage());
-            err.println("Try '" + e.getCommandLine().getCommandName() + " --help' for the options.");
+            List<String> unmatched = e.getCommandLine().getUnmatchedArguments();
+            String message = !(e instanceof CommandLine.UnmatchedArgumentException) && !unmatched.isEmpty()
+                    ? new CommandLine.UnmatchedArgumentException(e.getCommandLine(), unmatched).getMessage()
+                    : e.getMessage();
+            err.println("ERROR: " + message + " (see '" + e.getCommandLine().getCommandName() + " --help')");
             err.flush();
             return ExitCode.USAGE;
         });

@@ -1,0 +1,73 @@
+package btrfss3.support;
+
+import btrfss3.testenv.S3Endpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+
+/**
+ * Runs backup.java and restore.java as the user does: a separate process, real exit codes,
+ * real signals. The classes come from the test class path, so this tests the code under test.
+ */
+public final class Scripts {
+    private final S3Endpoint s3;
+    private final String bucket;
+
+    public Scripts(S3Endpoint s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    /** The main classes and the runtime dependencies, as Maven resolved them for JBang's //DEPS. */
+    static String runtimeClassPath() {
+        String[] parts = System.getProperty("runtime.classpath").split(":", 2);
+        try {
+            return parts[0] + ":" + Files.readString(Path.of(parts[1])).strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("run the tests with Maven: " + parts[1] + " is missing", e);
+        }
+    }
+
+    public static List<String> javaCommand(String mainClass) {
+        String cp = runtimeClassPath();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, mainClass));
+    }
+
+    public Map<String, String> env(AwsBasicCredentials creds) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_ACCESS_KEY_ID", creds.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", creds.secretAccessKey());
+        env.put("AWS_REGION", s3.region());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        return env;
+    }
+
+    /** The S3 options every run gets, then the given arguments. */
+    public List<String> command(String script, String... args) {
+        List<String> cmd = javaCommand(script);
+        cmd.add("--endpoint-url");
+        cmd.add(s3.endpoint().toString());
+        cmd.add("-b");
+        cmd.add(bucket);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    public Exec.Result backup(AwsBasicCredentials creds, String... args) throws IOException {
+        return Exec.run(command("backup", args), null, env(creds), null);
+    }
+
+    public Exec.Result restore(AwsBasicCredentials creds, String... args) throws IOException {
+        return Exec.run(command("restore", args), null, env(creds), null);
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+}
