@@ -290,6 +290,9 @@ public final class TreeComparer {
             Files.walkFileTree(r, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    if (!dir.equals(r) && isSubvolumeBoundary(dir)) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
                     s.add(dir, aspects);
                     return FileVisitResult.CONTINUE;
                 }
@@ -309,6 +312,15 @@ public final class TreeComparer {
                 s.readAllocation();
             }
             return s;
+        }
+
+        /**
+         * btrfs send carries one subvolume: a nested subvolume (its root has inode 256) and the
+         * empty placeholder a snapshot shows in its place (inode 2) are not part of the tree.
+         */
+        private static boolean isSubvolumeBoundary(Path dir) throws IOException {
+            long ino = (Long) Files.getAttribute(dir, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+            return (ino == 256L || ino == 2L) && "btrfs".equals(Files.getFileStore(dir).type());
         }
 
         private void add(Path p, Set<Aspect> aspects) throws IOException {

@@ -268,12 +268,21 @@ public final class TreeGenerator {
         return FileTime.from(java.time.Instant.ofEpochSecond(seconds, nanos));
     }
 
-    /** Everything under root, root included, in sorted path order (not following symlinks). */
+    /**
+     * Everything under root, root included, in sorted path order (not following symlinks). The
+     * backup tool's own state (.stream_backup_*) and nested subvolumes (another st_dev on btrfs)
+     * are left out: a mutation must change the data, never the snapshots taken of it.
+     */
     static List<Path> listAll(Path root) throws IOException {
         TreeSet<Path> all = new TreeSet<>(Comparator.comparing(Path::toString));
+        Object rootDev = Files.getAttribute(root, "unix:dev", LinkOption.NOFOLLOW_LINKS);
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (!dir.equals(root) && (dir.getFileName().toString().startsWith(".stream_backup_")
+                        || !rootDev.equals(Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS)))) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
                 all.add(dir);
                 return FileVisitResult.CONTINUE;
             }
@@ -328,9 +337,13 @@ public final class TreeGenerator {
         private final TreeSet<Path> touched = new TreeSet<>(Comparator.comparing(Path::toString));
         private final TreeSet<Path> used = new TreeSet<>(Comparator.comparing(Path::toString));
 
+        /** Names this mutation adds carry it, so mutating the same tree again never collides. */
+        private final String tag;
+
         Mutator(Path root, SplittableRandom rnd) {
             this.root = root;
             this.rnd = rnd;
+            this.tag = Integer.toHexString(rnd.nextInt());
         }
 
         void run() throws IOException {
@@ -417,7 +430,7 @@ public final class TreeGenerator {
             touch(pick(regular));
             // Hardlinks: a new link to an existing file, remove one name of a group.
             Path linkSource = pick(regular);
-            Path newLink = linkSource.resolveSibling(linkSource.getFileName() + ".hardlink");
+            Path newLink = linkSource.resolveSibling(linkSource.getFileName() + ".hardlink-" + tag);
             Files.createLink(newLink, linkSource);
             used.add(newLink);
             changed(newLink.getParent());
@@ -444,7 +457,7 @@ public final class TreeGenerator {
                 touch(relink);
                 changed(root);
             }
-            Path newSym = root.resolve("docs/link-new");
+            Path newSym = root.resolve("docs/link-new-" + tag);
             Files.createSymbolicLink(newSym, Path.of("../" + root.relativize(pick(regular)).toString()));
             touch(newSym);
             changed(newSym.getParent());
