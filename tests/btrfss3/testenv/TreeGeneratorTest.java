@@ -176,4 +176,21 @@ class TreeGeneratorTest {
         assertTrue(grew && shrank && zero, () -> "append/truncate missing:\n" + all);
         assertTrue(d.stream().anyMatch(s -> s.contains("first difference at byte")), () -> "no in-place change:\n" + all);
     }
+
+    @Test
+    void mutatesRepeatedlyAndLeavesNestedSnapshotsAlone() throws IOException {
+        Path root = fs.createSubvolume("again/live");
+        TreeGenerator.generate(root, 41, 2L << 20, 256 * 1024);
+        Path outside = fs.snapshot(root, "again/outside-1", true);
+        Path inside = fs.snapshot(root, "again/live/nested-snapshot", true); // a nested subvolume
+        TreeGenerator.mutate(root, 1);
+        Path outside2 = fs.snapshot(root, "again/outside-2", true);
+        TreeGenerator.mutate(root, 2);
+        TreeGenerator.mutate(root, 2);
+        assertFalse(TreeComparer.differences(outside2, root).isEmpty(), "later mutations changed nothing");
+        assertEquals(List.of(), TreeComparer.differences(outside, inside), "the nested snapshot was changed");
+        // The comparer leaves nested subvolumes out, as btrfs send does.
+        assertEquals(List.of(), TreeComparer.differences(outside2, fs.snapshot(outside2, "again/copy", false)));
+        assertTrue(TreeComparer.differences(root, root).isEmpty());
+    }
 }

@@ -337,17 +337,24 @@ public final class TreeGenerator {
         private final TreeSet<Path> touched = new TreeSet<>(Comparator.comparing(Path::toString));
         private final TreeSet<Path> used = new TreeSet<>(Comparator.comparing(Path::toString));
 
-        /** Names this mutation adds carry it, so mutating the same tree again never collides. */
-        private final String tag;
+        /**
+         * Names this mutation adds carry it, so mutating the same tree again never collides. It depends on the seed
+         * and on the tree's names, so that even the same seed applied twice gives new names the second time.
+         */
+        private String tag;
 
         Mutator(Path root, SplittableRandom rnd) {
             this.root = root;
             this.rnd = rnd;
-            this.tag = Integer.toHexString(rnd.nextInt());
         }
 
         void run() throws IOException {
             List<Path> all = listAll(root);
+            int treeHash = 1;
+            for (Path p : all) {
+                treeHash = 31 * treeHash + root.relativize(p).toString().hashCode();
+            }
+            tag = Integer.toHexString(rnd.nextInt() ^ treeHash);
             List<Path> regular = new ArrayList<>();
             List<Path> dirs = new ArrayList<>();
             List<Path> links = new ArrayList<>();
@@ -388,6 +395,9 @@ public final class TreeGenerator {
             // Rename within a folder and across folders.
             Path renamed = pick(regular);
             Path target = renamed.resolveSibling(renamed.getFileName() + ".renamed");
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                target = renamed.resolveSibling(renamed.getFileName() + ".renamed-" + tag);
+            }
             Files.move(renamed, target);
             used.add(target);
             changed(renamed.getParent());
@@ -479,6 +489,9 @@ public final class TreeGenerator {
             Path dirToRename = pickUntouchedDir(dirs);
             if (dirToRename != null) {
                 Path renamedDir = dirToRename.resolveSibling(dirToRename.getFileName() + "-renamed");
+                if (Files.exists(renamedDir, LinkOption.NOFOLLOW_LINKS)) {
+                    renamedDir = dirToRename.resolveSibling(dirToRename.getFileName() + "-renamed-" + tag);
+                }
                 Files.move(dirToRename, renamedDir);
                 changed(dirToRename.getParent());
                 touch(renamedDir);
