@@ -13,19 +13,30 @@ import btrfss3.layout.ChunkSize;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "backup", mixinStandardHelpOptions = true, version = "btrfs-send-to-s3 " + Dependencies.TOOL_VERSION,
         sortOptions = false,
-        description = {"Back up a btrfs subvolume to S3 as a chain of incremental, encrypted `btrfs send` streams.",
+        description = {"Back up a btrfs subvolume to S3 as a chain of incremental, encrypted `btrfs send` streams,",
+            "in the openssl format (-k) or the age format (-r).",
             "Exit codes: 0 ok, 1 usage or precondition, 2 failed (nothing kept), 3 btrfs missing,",
             "4 stored but the previous snapshot could not be deleted."})
 public class backup implements Callable<Integer> {
-    @Option(names = {"-k", "--public-key"}, paramLabel = "FILE", required = true,
-            description = "RSA public key (PEM) that encrypts each backup's session key.")
-    Path publicKey;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Key key;
+
+    static class Key {
+        @Option(names = {"-k", "--public-key"}, paramLabel = "FILE", required = true,
+                description = "openssl format: RSA public key (PEM) that encrypts each backup's session key.")
+        Path publicKey;
+
+        @Option(names = {"-r", "--recipients"}, paramLabel = "FILE", required = true,
+                description = "age format: recipients file (age1... and post-quantum age1pq1... lines).")
+        Path recipients;
+    }
 
     @Option(names = {"-b", "--bucket"}, paramLabel = "BUCKET", required = true, description = "S3 bucket.")
     String bucket;
@@ -74,7 +85,7 @@ public class backup implements Callable<Integer> {
     @Override
     public Integer call() {
         Preconditions.requireRoot();
-        var options = new BackupOptions(publicKey, bucket, prefix, epoch, storageClass, subvolume,
+        var options = new BackupOptions(key.publicKey, key.recipients, bucket, prefix, epoch, storageClass, subvolume,
                 ChunkSize.parse(chunkSize), deletePrevious, branchEpoch, s3.settings(),
                 ChunkSize.parse(partSize), Math.max(1, parallel), verbose);
         return new Backup(options, Log.standard(verbose), Clock.systemUTC()).run();

@@ -22,9 +22,13 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 ok, 1 usage, listing failed or no backup, 2 a backup did not restore (the last good",
             "snapshot is kept), 3 btrfs missing, 4 chunks must be thawed from Glacier first."})
 public class restore implements Callable<Integer> {
-    @Option(names = {"-k", "--private-key"}, paramLabel = "FILE", required = true,
-            description = "RSA private key (PEM: PKCS#8 or PKCS#1, encrypted or not).")
+    @Option(names = {"-k", "--private-key"}, paramLabel = "FILE",
+            description = "openssl format: RSA private key (PEM: PKCS#8 or PKCS#1, encrypted or not).")
     Path privateKey;
+
+    @Option(names = {"-i", "--identity"}, paramLabel = "FILE",
+            description = "age format: identity file (AGE-SECRET-KEY-1... and AGE-SECRET-KEY-PQ-1... lines).")
+    Path identity;
 
     @Option(names = "--passphrase-file", paramLabel = "FILE",
             description = "Read the private key's passphrase from the first line of FILE.")
@@ -60,7 +64,7 @@ public class restore implements Callable<Integer> {
     @Override
     public Integer call() {
         Preconditions.requireRoot();
-        var options = new RestoreOptions(privateKey, new Passphrase(passphraseFile, passphraseEnv), bucket, prefix, epoch,
+        var options = new RestoreOptions(privateKey, new Passphrase(passphraseFile, passphraseEnv), identity, bucket, prefix, epoch,
                 destination, deletePrevious, s3.settings(), verbose);
         return new Restore(options, Log.standard(verbose)).run();
     }

@@ -6,9 +6,8 @@ import btrfss3.btrfs.SubvolumeInfo;
 import btrfss3.cli.ExitCode;
 import btrfss3.cli.Failure;
 import btrfss3.cli.Log;
-import btrfss3.crypto.RsaKeys;
 import btrfss3.format.BackupFormat;
-import btrfss3.format.OpensslFormat;
+import btrfss3.format.KeyFiles;
 import btrfss3.layout.ChunkNames;
 import btrfss3.layout.ObjectLayout;
 import btrfss3.layout.SequenceId;
@@ -65,7 +64,7 @@ public final class Backup {
         }
         StorageClass storageClass = storageClass(options.storageClass());
         btrfs.requireInstalled();
-        var key = RsaKeys.loadPublic(options.publicKey());
+        KeyFiles.Writer writer = KeyFiles.forBackup(options.publicKey(), options.ageRecipients());
         SubvolumeInfo source;
         try {
             source = btrfs.show(options.subvolume());
@@ -74,16 +73,17 @@ public final class Backup {
         }
         try (var lock = SubvolumeLock.acquire(source.uuid(), options.subvolume());
              S3Client s3 = S3Clients.create(options.s3(), options.partsInFlight() + 2);
-             BackupFormat format = new OpensslFormat(key)) {
+             BackupFormat format = writer.format()) {
             securityCheck(s3, layout);
             store = new SnapshotStore(options.subvolume(), btrfs);
             removeOrphans();
+            checkEpochKey(format.name() + " " + writer.keyFingerprint());
             ChainPlanner.Plan plan = plan();
             warnAboutNestedSubvolumes(source);
             Thread hook = new Thread(this::onSignal, "backup-signal");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                return backUp(s3, layout, format, storageClass, plan);
+                return backUp(s3, layout, format, writer.keyFingerprint(), storageClass, plan);
             } finally {
                 synchronized (stateLock) {
                     stage = Stage.DONE;
@@ -97,8 +97,8 @@ public final class Backup {
         }
     }
 
-    private int backUp(S3Client s3, ObjectLayout layout, BackupFormat format, StorageClass storageClass,
-                       ChainPlanner.Plan plan) {
+    private int backUp(S3Client s3, ObjectLayout layout, BackupFormat format, String keyFingerprint,
+                       StorageClass storageClass, ChainPlanner.Plan plan) {
         id = SequenceId.create(seq());
         Path parent = plan.parent().map(p -> store.snapshot(p.epoch(), p.seq())).orElse(null);
         Path snapshot;
@@ -139,6 +139,7 @@ public final class Backup {
         }
         try {
             store.promote(options.epoch(), id.seq());
+            store.recordKey(options.epoch(), format.name() + " " + keyFingerprint);
         } catch (IOException e) {
             throw Failure.failed("the backup is stored in S3 but its snapshot could not be marked complete "
                     + "(the next run will delete it and send a larger increment): " + e.getMessage());
@@ -275,6 +276,22 @@ public final class Backup {
             throw Failure.usage(e.getMessage());
         } catch (IOException e) {
             throw Failure.usage("cannot read the snapshots of " + options.subvolume() + ": " + e.getMessage());
+        }
+    }
+
+    /** An epoch is read with one key by restore, so its format and keys never change within it. */
+    private void checkEpochKey(String key) {
+        try {
+            var recorded = store.recordedKey(options.epoch());
+            if (recorded.isPresent() && !recorded.get().equals(key)) {
+                String was = recorded.get().split(" ")[0];
+                String now = key.split(" ")[0];
+                throw Failure.usage("epoch " + options.epoch() + " was started in the " + was + " format"
+                        + (was.equals(now) ? " with other keys" : "") + "; formats and keys change only with a new epoch "
+                        + "(-e NEW_EPOCH, with -B " + options.epoch() + " to start it as an increment)");
+            }
+        } catch (IOException e) {
+            throw Failure.usage("cannot read the epoch's recorded key: " + e.getMessage());
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 /** Everything a backup run needs to know, as the command line gave it. */
 public record BackupOptions(
         Path publicKey,
+        Path ageRecipients,
         String bucket,
         String prefix,
         String epoch,

@@ -22,10 +22,14 @@ import java.util.List;
  * read-only subvolume to another directory (EROFS), and the send stream records the snapshot's
  * name, so it cannot carry a temporary name either. Removing the tombstone is the one atomic step.
  * The .incomplete folder is a subvolume of its own, so tombstones never end up inside snapshots.
+ *
+ * <p>The same folder remembers the epoch's format and key fingerprint (file {@code key}), so an
+ * epoch is never continued with another key: restore reads one epoch with one key.
  */
 public final class SnapshotStore {
     static final String DIR_PREFIX = ".stream_backup_";
     static final String INCOMPLETE = ".incomplete";
+    private static final String KEY_FILE = "key";
 
     private final Path subvolume;
     private final Btrfs btrfs;
@@ -65,6 +69,26 @@ public final class SnapshotStore {
     /** SEQs a killed run left unfinished: their snapshots (if taken) must go. */
     public List<Long> orphans(String epoch) throws IOException {
         return numericEntries(tombstones(epoch), false);
+    }
+
+    /** The format and key fingerprint this epoch was started with, if a run of this tool recorded one. */
+    public java.util.Optional<String> recordedKey(String epoch) throws IOException {
+        Path file = tombstones(epoch).resolve(KEY_FILE);
+        return Files.exists(file) ? java.util.Optional.of(Files.readString(file).strip()) : java.util.Optional.empty();
+    }
+
+    /** Records the epoch's format and key fingerprint, once. */
+    public void recordKey(String epoch, String key) throws IOException {
+        Path file = tombstones(epoch).resolve(KEY_FILE);
+        if (!Files.exists(file)) {
+            Path tmp = tombstones(epoch).resolve(KEY_FILE + ".tmp");
+            Files.writeString(tmp, key + "\n");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(tombstones(epoch));
+        }
     }
 
     /** Marks {@code seq} unfinished, durably, and returns where its snapshot goes. */

@@ -6,8 +6,7 @@ import btrfss3.btrfs.SubvolumeInfo;
 import btrfss3.cli.ExitCode;
 import btrfss3.cli.Failure;
 import btrfss3.cli.Log;
-import btrfss3.crypto.RsaKeys;
-import btrfss3.format.OpensslRestoreKey;
+import btrfss3.format.KeyFiles;
 import btrfss3.format.RestoreKey;
 import btrfss3.layout.ObjectLayout;
 import btrfss3.pipeline.Lz4Streams;
@@ -55,7 +54,7 @@ public final class Restore {
         String epochPrefix = layout.epochPrefix(options.epoch());
         btrfs.requireInstalled();
         checkDestination();
-        RestoreKey key = new OpensslRestoreKey(RsaKeys.loadPrivate(options.privateKey(), options.passphrase()));
+        List<RestoreKey> keys = KeyFiles.forRestore(options.privateKey(), options.passphrase(), options.ageIdentities());
         try (S3Client s3 = S3Clients.create(options.s3(), 4)) {
             List<StoredBackup> backups;
             try {
@@ -67,7 +66,7 @@ public final class Restore {
                 throw Failure.usage("no backup found in s3://" + options.bucket() + "/" + epochPrefix);
             }
             List<Planned> plan = new ArrayList<>();
-            String brokenAt = openMarkers(s3, key, backups, plan);
+            String brokenAt = openMarkers(s3, keys, backups, plan);
             checkTargets(plan);
             checkReadable(s3, plan);
             Thread hook = new Thread(this::onSignal, "restore-signal");
@@ -103,14 +102,15 @@ public final class Restore {
      * Decrypts every marker first, so a wrong key is reported before anything is received.
      * Returns the folder of a backup that is known to hold no data (the chain ends there), or null.
      */
-    private String openMarkers(S3Client s3, RestoreKey key, List<StoredBackup> backups, List<Planned> plan) {
+    private String openMarkers(S3Client s3, List<RestoreKey> keys, List<StoredBackup> backups, List<Planned> plan) {
         for (StoredBackup b : backups) {
-            if (!b.has(key.markerName())) {
-                String other = b.has(ObjectLayout.AGE_MARKER) ? ObjectLayout.AGE_MARKER
-                        : b.has(ObjectLayout.OPENSSL_MARKER) ? ObjectLayout.OPENSSL_MARKER : null;
-                if (other != null) {
-                    throw Failure.usage(b.folder() + " is in the " + (other.equals(ObjectLayout.AGE_MARKER) ? "age" : "openssl")
-                            + " format, which " + key.description() + " cannot read");
+            RestoreKey key = keys.stream().filter(k -> b.has(k.markerName())).findFirst().orElse(null);
+            if (key == null) {
+                if (b.has(ObjectLayout.AGE_MARKER) || b.has(ObjectLayout.OPENSSL_MARKER)) {
+                    boolean age = b.has(ObjectLayout.AGE_MARKER);
+                    throw Failure.usage(b.folder() + " is in the " + (age ? "age" : "openssl") + " format: restore it with "
+                            + (age ? "-i AGE_IDENTITY_FILE" : "-k RSA_PRIVATE_KEY") + ", not with "
+                            + keys.get(0).description());
                 }
                 skipWarning(b, "it has no completion marker (an interrupted backup)");
                 continue;

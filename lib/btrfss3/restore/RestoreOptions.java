@@ -8,6 +8,7 @@ import java.nio.file.Path;
 public record RestoreOptions(
         Path privateKey,
         Passphrase passphrase,
+        Path ageIdentities,
         String bucket,
         String prefix,
         String epoch,

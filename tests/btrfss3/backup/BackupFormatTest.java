@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -38,7 +37,7 @@ class BackupFormatTest extends BtrfsS3Test {
 
         List<Path> local = snapshots("e1");
         assertEquals(2, local.size());
-        Map<String, List<S3Object>> bySeq = bySequence(objects("host/e1/"));
+        Map<String, List<S3Object>> bySeq = objectsBySequence("host/e1/");
         assertEquals(2, bySeq.size());
         int i = 0;
         for (var e : bySeq.entrySet()) {
@@ -83,16 +82,6 @@ class BackupFormatTest extends BtrfsS3Test {
         } finally {
             Exec.run(List.of("rm", "-rf", work.toString()), null);
         }
-    }
-
-    static Map<String, List<S3Object>> bySequence(List<S3Object> objects) {
-        Map<String, List<S3Object>> m = new TreeMap<>();
-        for (S3Object o : objects) {
-            String folder = o.key().substring(0, o.key().lastIndexOf('/') + 1);
-            m.computeIfAbsent(folder, k -> new java.util.ArrayList<>()).add(o);
-        }
-        m.values().forEach(l -> l.sort(java.util.Comparator.comparing(S3Object::key)));
-        return m;
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +113,17 @@ public abstract class BtrfsS3Test {
 
     protected List<S3Object> objects(String prefix) {
         return admin.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().toList();
+    }
+
+    /** Objects under a prefix, grouped by backup folder (PREFIX/EPOCH/SEQ_SALT/), in key order. */
+    protected Map<String, List<S3Object>> objectsBySequence(String prefix) {
+        Map<String, List<S3Object>> m = new TreeMap<>();
+        for (S3Object o : objects(prefix)) {
+            String folder = o.key().substring(0, o.key().lastIndexOf('/') + 1);
+            m.computeIfAbsent(folder, k -> new ArrayList<>()).add(o);
+        }
+        m.values().forEach(l -> l.sort(java.util.Comparator.comparing(S3Object::key)));
+        return m;
     }
 
     protected static void assertSameTree(Path expected, Path actual) throws IOException {
