@@ -22,8 +22,14 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {"Back up a btrfs subvolume to S3 as a chain of incremental, encrypted `btrfs send` streams,",
             "in the openssl format (-k) or the age format (-r).",
-            "Exit codes: 0 ok, 1 usage or precondition, 2 failed (nothing kept), 3 btrfs missing,",
-            "4 stored but the previous snapshot could not be deleted."})
+            "",
+            "Exit codes:",
+            "  0  the backup is stored",
+            "  1  usage error or precondition not met; nothing was changed",
+            "  2  failed after the snapshot was taken; nothing was kept",
+            "  3  btrfs is not installed",
+            "  4  stored, but the previous snapshot could not be deleted (-d)",
+            ""})
 public class backup implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Key key;

@@ -19,8 +19,14 @@ import picocli.CommandLine.Option;
 @Command(name = "restore", mixinStandardHelpOptions = true, version = "btrfs-send-to-s3 " + Dependencies.TOOL_VERSION,
         sortOptions = false,
         description = {"Restore an epoch of btrfs-send-to-s3 backups into a btrfs filesystem, oldest first.",
-            "Exit codes: 0 ok, 1 usage, listing failed or no backup, 2 a backup did not restore (the last good",
-            "snapshot is kept), 3 btrfs missing, 4 chunks must be thawed from Glacier first."})
+            "",
+            "Exit codes:",
+            "  0  every backup of the epoch restored",
+            "  1  usage error, listing failed, no backup found",
+            "  2  a backup did not restore; the last good snapshot is kept",
+            "  3  btrfs is not installed",
+            "  4  chunks are in GLACIER/DEEP_ARCHIVE and must be thawed first",
+            ""})
 public class restore implements Callable<Integer> {
     @Option(names = {"-k", "--private-key"}, paramLabel = "FILE",
             description = "openssl format: RSA private key (PEM: PKCS#8 or PKCS#1, encrypted or not).")

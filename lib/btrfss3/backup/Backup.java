@@ -13,6 +13,7 @@ import btrfss3.layout.ObjectLayout;
 import btrfss3.layout.SequenceId;
 import btrfss3.pipeline.ChunkSplitter;
 import btrfss3.pipeline.Lz4Streams;
+import btrfss3.pipeline.StageOutputStream;
 import btrfss3.s3.ObjectUploader;
 import btrfss3.s3.S3Clients;
 import btrfss3.s3.S3Errors;
@@ -46,6 +47,11 @@ public final class Backup {
     private boolean cancelled;
     private Process send;
     private ObjectUploader uploader;
+    private final java.util.concurrent.ExecutorService encryptors = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "encrypt");
+        t.setDaemon(true);
+        return t;
+    });
     private SnapshotStore store;
     private SequenceId id;
 
@@ -136,6 +142,7 @@ public final class Backup {
             throw Failure.failed("backup failed, nothing was kept: " + e.getMessage(), e);
         } finally {
             uploader.close();
+            encryptors.shutdownNow();
         }
         try {
             store.promote(options.epoch(), id.seq());
@@ -167,6 +174,8 @@ public final class Backup {
         send.getOutputStream().close();
         StreamTail sendErrors = new StreamTail(send.getErrorStream(), 16 * 1024);
         sendErrors.start();
+        List<StageOutputStream> encryptions = new ArrayList<>();
+        // Compression runs on this thread, encryption on another, uploads on the uploader's pool.
         ChunkSplitter splitter = new ChunkSplitter(options.chunkSize(), index -> {
             if (index >= ChunkNames.MAX_CHUNKS) {
                 throw new IOException("the stream needs more than " + ChunkNames.MAX_CHUNKS
@@ -174,7 +183,9 @@ public final class Backup {
             }
             ObjectUploader.Writer w = uploader.open(folder + ChunkNames.name(index));
             writers.add(w);
-            return format.encryptChunk(w);
+            StageOutputStream stage = new StageOutputStream(format.encryptChunk(w), STAGE_BUFFER, STAGE_DEPTH, encryptors);
+            encryptions.add(stage);
+            return stage;
         });
         try (InputStream in = send.getInputStream()) {
             OutputStream lz4 = Lz4Streams.compress(splitter);
@@ -190,17 +201,25 @@ public final class Backup {
             }
             lz4.close();
         }
-        for (ObjectUploader.Writer w : writers) {
+        for (int i = 0; i < writers.size(); i++) {
+            ObjectUploader.Writer w = writers.get(i);
             try {
+                encryptions.get(i).done().get();
                 w.completion().get();
             } catch (ExecutionException e) {
-                throw new IOException("upload of " + w.key() + " failed: " + S3Errors.describe(e.getCause()), e.getCause());
+                Throwable cause = e.getCause();
+                throw cause instanceof IOException io ? io
+                        : new IOException("upload of " + w.key() + " failed: " + S3Errors.describe(cause), cause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted");
             }
         }
     }
+
+    /** Hand-over between compression and encryption: 8 x 1 MiB keeps both busy without holding much. */
+    private static final int STAGE_BUFFER = 1 << 20;
+    private static final int STAGE_DEPTH = 8;
 
     private static int waitFor(Process p) throws IOException {
         try {

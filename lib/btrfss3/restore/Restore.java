@@ -12,6 +12,7 @@ import btrfss3.layout.ObjectLayout;
 import btrfss3.pipeline.Lz4Streams;
 import btrfss3.s3.S3Clients;
 import btrfss3.s3.S3Errors;
+import btrfss3.stream.SendStreamVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -233,11 +234,23 @@ public final class Restore {
         StreamTail errors = new StreamTail(receive.getErrorStream(), 16 * 1024);
         errors.start();
         IOException feedFailure = null;
-        try (InputStream in = Lz4Streams.decompress(new ChunkStream(s3, options.bucket(), p.backup().chunks(), p.decryptor()));
+        String expectedName = p.backup().id().snapshotName();
+        try (SendStreamVerifier in = new SendStreamVerifier(
+                Lz4Streams.decompress(new ChunkStream(s3, options.bucket(), p.backup().chunks(), p.decryptor())));
              OutputStream out = receive.getOutputStream()) {
             byte[] buf = new byte[1 << 20];
+            boolean named = false;
             int n;
             while ((n = in.read(buf)) > 0) {
+                if (!named && in.subvolume() != null) {
+                    named = true;
+                    // Chunks of another backup decrypt fine when the keys are the same: the
+                    // snapshot's name in the stream tells them apart.
+                    if (!expectedName.equals(in.subvolume().name())) {
+                        throw new IOException("its chunks hold a stream of snapshot '" + in.subvolume().name()
+                                + "', not of " + expectedName + ": they belong to another backup");
+                    }
+                }
                 out.write(buf, 0, n);
             }
         } catch (IOException e) {

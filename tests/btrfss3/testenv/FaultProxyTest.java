@@ -49,7 +49,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -100,8 +100,8 @@ class FaultProxyTest {
     }
 
     /** A client through the proxy; the customizer may change timeouts, retries, checksums. */
-    private S3Client client(Consumer<ApacheHttpClient.Builder> http, Consumer<S3ClientBuilder> more) {
-        ApacheHttpClient.Builder apache = ApacheHttpClient.builder();
+    private S3Client client(Consumer<Apache5HttpClient.Builder> http, Consumer<S3ClientBuilder> more) {
+        Apache5HttpClient.Builder apache = Apache5HttpClient.builder();
         http.accept(apache);
         S3ClientBuilder b = S3Client.builder()
                 .endpointOverride(proxy.endpoint())
@@ -119,7 +119,7 @@ class FaultProxyTest {
         return client(h -> {}, b -> {});
     }
 
-    private S3Client clientWithoutRetries(Consumer<ApacheHttpClient.Builder> http) {
+    private S3Client clientWithoutRetries(Consumer<Apache5HttpClient.Builder> http) {
         return client(http, b -> b.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())));
     }
 

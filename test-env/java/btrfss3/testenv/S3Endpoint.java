@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -56,7 +56,7 @@ public interface S3Endpoint extends AutoCloseable {
     default void bucketCreated(String name) {}
 
     /** A client for these credentials: path-style, region set, the endpoint overridden. Close it after use. */
-    @SuppressWarnings("deprecation") // ApacheHttpClient: the same HTTP client as lib/ uses
+    // Apache5HttpClient: the same HTTP client as lib/ uses
     default S3Client client(AwsBasicCredentials creds) {
         if (creds == null) {
             throw new IllegalArgumentException("no such credentials on this endpoint (" + endpoint() + ")");
@@ -68,7 +68,7 @@ public interface S3Endpoint extends AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(creds))
                 .forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_SUPPORTED)
-                .httpClientBuilder(ApacheHttpClient.builder())
+                .httpClientBuilder(Apache5HttpClient.builder())
                 .build();
     }
 
