@@ -496,6 +496,8 @@ public final class LoopbackBtrfs implements AutoCloseable {
                 Proc.Result r = Proc.run(List.of("losetup", "-d", dev), 30);
                 if (!r.ok()) {
                     problems.add(r.describe());
+                } else if (!awaitDetached(dev)) {
+                    problems.add(dev + " still attached 30 s after losetup -d (something holds it open)");
                 }
             } catch (IOException e) {
                 problems.add("losetup -d " + dev + " failed: " + e.getMessage());
@@ -509,6 +511,28 @@ public final class LoopbackBtrfs implements AutoCloseable {
             deleteQuietly(mnt);
         }
         return problems;
+    }
+
+    /**
+     * losetup -d only marks a device that is still open (by a lazy unmount, or udev probing it) for
+     * detaching when its last user closes it. The kernel sends no event a process could wait on, so
+     * this watches sysfs until the device lets go of its file, for 30 s at most.
+     */
+    private static boolean awaitDetached(String device) {
+        Path backing = Path.of("/sys/block", Path.of(device).getFileName().toString(), "loop", "backing_file");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (Files.exists(backing)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean backingFileIs(String device, Path img) {
