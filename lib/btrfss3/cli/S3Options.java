@@ -21,6 +21,10 @@ public final class S3Options {
         "Default: on when the endpoint host is an IP address or localhost."})
     Boolean pathStyle;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "A request that receives nothing for this long is retried (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
     @Option(names = "--no-if-none-match", description = {
         "Do not send If-None-Match: * on uploads. Only for stores that reject the header;",
         "without it a write can replace an existing object."})
@@ -30,6 +34,9 @@ public final class S3Options {
         if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
             throw Failure.usage("invalid --endpoint-url '" + endpoint + "': expected e.g. https://s3.example.com");
         }
-        return new S3Settings(endpoint, region, profile, pathStyle, !noIfNoneMatch);
+        if (timeoutSeconds < 1) {
+            throw Failure.usage("--timeout must be at least 1 second");
+        }
+        return new S3Settings(endpoint, region, profile, pathStyle, !noIfNoneMatch, java.time.Duration.ofSeconds(timeoutSeconds));
     }
 }

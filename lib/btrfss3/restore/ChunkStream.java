@@ -1,12 +1,11 @@
 package btrfss3.restore;
 
 import btrfss3.format.RestoreKey;
-import btrfss3.s3.S3Errors;
+import btrfss3.s3.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
 import java.util.List;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -60,12 +59,7 @@ final class ChunkStream extends InputStream {
 
     private void open(S3Object chunk) throws IOException {
         currentKey = chunk.key();
-        InputStream body;
-        try {
-            body = s3.getObject(b -> b.bucket(bucket).key(chunk.key()));
-        } catch (SdkException e) {
-            throw new IOException("chunk " + chunk.key() + " could not be read: " + S3Errors.describe(e), e);
-        }
+        InputStream body = new ObjectReader(s3, bucket, chunk.key(), chunk.size());
         try {
             current = decryptor.decrypt(body);
         } catch (IOException e) {

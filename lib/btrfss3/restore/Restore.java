@@ -13,6 +13,9 @@ import btrfss3.pipeline.Lz4Streams;
 import btrfss3.s3.S3Clients;
 import btrfss3.s3.S3Errors;
 import btrfss3.stream.SendStreamVerifier;
+import btrfss3.stream.StreamSummary;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -181,11 +184,14 @@ public final class Restore {
     }
 
     private int receiveAll(S3Client s3, List<Planned> plan, String brokenAt) {
-        String previous = null;
+        // Received UUID -> snapshot, for the snapshots of this epoch in the destination: with -d,
+        // an increment's own parent (named in its stream) is what goes once it is received.
+        Map<String, Path> restored = new LinkedHashMap<>();
         for (Planned p : plan) {
             StoredBackup b = p.backup();
             String name = b.id().snapshotName();
             Path target = options.destination().resolve(name);
+            String parent = null;
             if (alreadyRestored(target)) {
                 log.info("Already restored: " + target);
             } else {
@@ -195,7 +201,8 @@ public final class Restore {
                 }
                 log.info("Restoring " + b.folder());
                 try {
-                    receive(s3, p, target);
+                    StreamSummary summary = receive(s3, p, target);
+                    parent = summary.parentUuid() == null ? null : summary.parentUuid().toString();
                 } catch (IOException | RuntimeException e) {
                     removePartial(target);
                     log.error("restoring " + b.folder() + " failed: " + e.getMessage());
@@ -203,37 +210,50 @@ public final class Restore {
                     return ExitCode.FAILED;
                 }
             }
-            if (options.deletePrevious() && previous != null) {
-                Path old = options.destination().resolve(previous);
-                try {
-                    btrfs.delete(old);
-                } catch (IOException e) {
-                    log.warn("could not delete " + old + ": " + e.getMessage());
-                }
+            receivedUuid(target).ifPresent(uuid -> restored.put(uuid, target));
+            if (options.deletePrevious() && parent != null && restored.containsKey(parent)) {
+                delete(restored.remove(parent));
             }
-            previous = name;
             lastGood = name;
+        }
+        if (options.deletePrevious() && lastGood != null) {
+            // Backups no later one was built on (a run killed after storing its marker) are left.
+            Path newest = options.destination().resolve(lastGood);
+            restored.values().stream().filter(p -> !p.equals(newest)).forEach(this::delete);
         }
         if (brokenAt != null) {
             log.error(brokenAt + ". The epoch cannot be restored past this backup.");
             summarise();
             return ExitCode.FAILED;
         }
-        if (lastGood == null) {
-            summarise();
-            return ExitCode.FAILED;
-        }
         summarise();
-        return ExitCode.OK;
+        return lastGood == null ? ExitCode.FAILED : ExitCode.OK;
     }
 
-    private void receive(S3Client s3, Planned p, Path target) throws IOException {
+    private void delete(Path snapshot) {
+        try {
+            btrfs.delete(snapshot);
+        } catch (IOException e) {
+            log.warn("could not delete " + snapshot + ": " + e.getMessage());
+        }
+    }
+
+    private java.util.Optional<String> receivedUuid(Path snapshot) {
+        try {
+            return java.util.Optional.ofNullable(btrfs.show(snapshot).receivedUuid());
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private StreamSummary receive(S3Client s3, Planned p, Path target) throws IOException {
         Process receive = btrfs.receive(options.destination());
         receiving = receive;
         receivingInto = target;
         StreamTail errors = new StreamTail(receive.getErrorStream(), 16 * 1024);
         errors.start();
         IOException feedFailure = null;
+        StreamSummary summary = null;
         String expectedName = p.backup().id().snapshotName();
         try (SendStreamVerifier in = new SendStreamVerifier(
                 Lz4Streams.decompress(new ChunkStream(s3, options.bucket(), p.backup().chunks(), p.decryptor())));
@@ -253,6 +273,7 @@ public final class Restore {
                 }
                 out.write(buf, 0, n);
             }
+            summary = in.summary();
         } catch (IOException e) {
             feedFailure = e;
             if (!e.getMessage().contains("Broken pipe") && !e.getMessage().contains("Stream closed")) {
@@ -282,6 +303,7 @@ public final class Restore {
         if (!alreadyRestored(target)) {
             throw new IOException("btrfs receive ended without completing " + target);
         }
+        return summary;
     }
 
     private static boolean isPipeError(IOException e) {

@@ -28,7 +28,7 @@ public final class S3Clients {
                 .httpClientBuilder(Apache5HttpClient.builder()
                         .maxConnections(Math.max(4, connections))
                         .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(60)))
+                        .socketTimeout(settings.timeout()))
                 .overrideConfiguration(c -> c.retryStrategy(
                         AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()))
                 .credentialsProvider(credentials(settings.profile()))

@@ -54,6 +54,47 @@ public final class Exec {
         }
     }
 
+    /** A program started in the background, so a test can act while it runs (kill it, say). */
+    public record Running(Process process, CompletableFuture<byte[]> stdout, CompletableFuture<byte[]> stderr) {
+        public Result await() throws IOException {
+            try {
+                int exit = process.waitFor();
+                return new Result(exit, stdout.join(), new String(stderr.join(), StandardCharsets.UTF_8));
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        /** SIGKILL: no shutdown hook, no clean-up, as after a power cut of the process. */
+        public Result kill() throws IOException {
+            process.destroyForcibly();
+            return await();
+        }
+
+        /**
+         * SIGTERM, as systemd stops a unit or a user interrupts. Sent with kill(1): Process.destroy()
+         * also closes our ends of the pipes, which would lose what the program says while it stops.
+         */
+        public Result terminate() throws IOException {
+            Result sent = run(List.of("kill", "-TERM", Long.toString(process.pid())), null);
+            if (sent.exit() != 0) {
+                throw new IOException("kill -TERM failed: " + sent.stderr());
+            }
+            return await();
+        }
+    }
+
+    public static Running start(List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        return new Running(p, drain(p.getInputStream()), drain(p.getErrorStream()));
+    }
+
     /** Runs and insists on exit code 0. */
     public static byte[] check(List<String> command, byte[] stdin) throws IOException {
         Result r = run(command, stdin);

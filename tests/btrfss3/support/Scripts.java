@@ -18,9 +18,21 @@ public final class Scripts {
     private final S3Endpoint s3;
     private final String bucket;
 
+    private final java.net.URI endpoint;
+
     public Scripts(S3Endpoint s3, String bucket) {
+        this(s3, bucket, s3.endpoint());
+    }
+
+    private Scripts(S3Endpoint s3, String bucket, java.net.URI endpoint) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.endpoint = endpoint;
+    }
+
+    /** The same, talking to the server through another endpoint (a fault-injecting proxy). */
+    public Scripts via(java.net.URI proxy) {
+        return new Scripts(s3, bucket, proxy);
     }
 
     /** The main classes and the runtime dependencies, as Maven resolved them for JBang's //DEPS. */
@@ -52,7 +64,7 @@ public final class Scripts {
     public List<String> command(String script, String... args) {
         List<String> cmd = javaCommand(script);
         cmd.add("--endpoint-url");
-        cmd.add(s3.endpoint().toString());
+        cmd.add(endpoint.toString());
         cmd.add("-b");
         cmd.add(bucket);
         cmd.addAll(List.of(args));
@@ -61,6 +73,14 @@ public final class Scripts {
 
     public Exec.Result backup(AwsBasicCredentials creds, String... args) throws IOException {
         return Exec.run(command("backup", args), null, env(creds), null);
+    }
+
+    public Exec.Running startBackup(AwsBasicCredentials creds, String... args) throws IOException {
+        return Exec.start(command("backup", args), env(creds));
+    }
+
+    public Exec.Running startRestore(AwsBasicCredentials creds, String... args) throws IOException {
+        return Exec.start(command("restore", args), env(creds));
     }
 
     public Exec.Result restore(AwsBasicCredentials creds, String... args) throws IOException {
