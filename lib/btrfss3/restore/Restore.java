@@ -324,9 +324,12 @@ public final class Restore {
         }
     }
 
-    /** btrfs receive leaves a writable, half-filled subvolume behind when it fails. */
+    /**
+     * Removes what the failed attempt received: a half-filled subvolume, or even a complete one
+     * when the check failed only after btrfs receive was done (data after the stream's end).
+     */
     private void removePartial(Path target) {
-        if (!Btrfs.looksLikeSubvolume(target) || alreadyRestored(target)) {
+        if (!Btrfs.looksLikeSubvolume(target)) {
             return;
         }
         try {
