@@ -6,6 +6,7 @@ import btrfss3.Dependencies;
 import btrfss3.backup.Backup;
 import btrfss3.backup.BackupOptions;
 import btrfss3.cli.Cli;
+import btrfss3.cli.Failure;
 import btrfss3.cli.Log;
 import btrfss3.cli.Preconditions;
 import btrfss3.cli.S3Options;
@@ -82,6 +83,16 @@ public class backup implements Callable<Integer> {
             description = "Parts uploaded at once (default: ${DEFAULT-VALUE}). Memory: about (N + 1) x part size.")
     int parallel;
 
+    @Option(names = "--object-lock-mode", paramLabel = "MODE",
+            description = "S3 Object Lock retention for every object: GOVERNANCE or COMPLIANCE (bucket must have Object Lock).")
+    ObjectLockMode objectLockMode;
+
+    @Option(names = "--object-lock-days", paramLabel = "DAYS",
+            description = "Days each object stays locked (with --object-lock-mode).")
+    Integer objectLockDays;
+
+    enum ObjectLockMode { GOVERNANCE, COMPLIANCE }
+
     @Option(names = {"-v", "--verbose"}, description = "Say what is being done (a good run is otherwise silent).")
     boolean verbose;
 
@@ -91,9 +102,13 @@ public class backup implements Callable<Integer> {
     @Override
     public Integer call() {
         Preconditions.requireRoot();
+        if ((objectLockMode == null) != (objectLockDays == null) || objectLockDays != null && objectLockDays < 1) {
+            throw Failure.usage("--object-lock-mode and --object-lock-days (at least 1) go together");
+        }
+        var lock = objectLockMode == null ? null : new BackupOptions.ObjectLock(objectLockMode.name(), objectLockDays);
         var options = new BackupOptions(key.publicKey, key.recipients, bucket, prefix, epoch, storageClass, subvolume,
                 ChunkSize.parse(chunkSize), deletePrevious, branchEpoch, s3.settings(),
-                ChunkSize.parse(partSize), Math.max(1, parallel), verbose);
+                ChunkSize.parse(partSize), Math.max(1, parallel), lock, verbose);
         return new Backup(options, Log.standard(verbose), Clock.systemUTC()).run();
     }
 

@@ -122,8 +122,10 @@ public final class Backup {
         log.info("Backing up " + options.subvolume() + " to s3://" + options.bucket() + "/" + folder
                 + (parent == null ? " (full)" : " (increment on " + parent + ")"));
         long largestStored = options.chunkSize() + 64 * 1024;
+        var lock = options.objectLock();
         uploader = new ObjectUploader(s3, options.bucket(), storageClass, options.partSize(), largestStored,
-                options.partsInFlight(), options.s3().ifNoneMatch());
+                options.partsInFlight(), options.s3().ifNoneMatch(), lock == null ? null : lock.mode(),
+                lock == null ? null : clock.instant().plus(java.time.Duration.ofDays(lock.days())));
         try {
             streamChunks(snapshot, parent, folder, format);
             SubvolumeInfo info = btrfs.show(snapshot);

@@ -40,6 +40,8 @@ public final class ObjectUploader implements AutoCloseable {
     private final StorageClass storageClass;
     private final int partSize;
     private final boolean ifNoneMatch;
+    private final String lockMode;
+    private final java.time.Instant lockUntil;
     private final ExecutorService pool;
     /** Completions wait on parts, so they must not take the threads the parts need. */
     private final ExecutorService completer = Executors.newCachedThreadPool(r -> {
@@ -57,6 +59,15 @@ public final class ObjectUploader implements AutoCloseable {
      */
     public ObjectUploader(S3Client s3, String bucket, StorageClass storageClass, long preferredPartSize,
                           long largestObject, int partsInFlight, boolean ifNoneMatch) {
+        this(s3, bucket, storageClass, preferredPartSize, largestObject, partsInFlight, ifNoneMatch, null, null);
+    }
+
+    /** With Object Lock: every object is retained in {@code lockMode} until {@code lockUntil}. */
+    public ObjectUploader(S3Client s3, String bucket, StorageClass storageClass, long preferredPartSize,
+                          long largestObject, int partsInFlight, boolean ifNoneMatch, String lockMode,
+                          java.time.Instant lockUntil) {
+        this.lockMode = lockMode;
+        this.lockUntil = lockUntil;
         this.s3 = s3;
         this.bucket = bucket;
         this.storageClass = storageClass;
@@ -97,12 +108,19 @@ public final class ObjectUploader implements AutoCloseable {
         try {
             s3.putObject(b -> {
                 b.bucket(bucket).key(key).storageClass(cls).contentLength((long) data.length);
-                if (ifNoneMatch) {
-                    b.ifNoneMatch("*");
-                }
+                conditions(b);
             }, RequestBody.fromBytes(data));
         } catch (SdkException e) {
             throw S3Errors.io("upload of " + key, e);
+        }
+    }
+
+    private void conditions(software.amazon.awssdk.services.s3.model.PutObjectRequest.Builder b) {
+        if (ifNoneMatch) {
+            b.ifNoneMatch("*");
+        }
+        if (lockMode != null) {
+            b.objectLockMode(lockMode).objectLockRetainUntilDate(lockUntil);
         }
     }
 
@@ -197,7 +215,12 @@ public final class ObjectUploader implements AutoCloseable {
         private void submitPart() throws IOException {
             if (uploadId == null) {
                 try {
-                    uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).storageClass(cls)).uploadId();
+                    uploadId = s3.createMultipartUpload(b -> {
+                        b.bucket(bucket).key(key).storageClass(cls);
+                        if (lockMode != null) {
+                            b.objectLockMode(lockMode).objectLockRetainUntilDate(lockUntil);
+                        }
+                    }).uploadId();
                 } catch (SdkException e) {
                     throw S3Errors.io("upload of " + key, e);
                 }
@@ -250,9 +273,7 @@ public final class ObjectUploader implements AutoCloseable {
                 try {
                     s3.putObject(b -> {
                         b.bucket(bucket).key(key).storageClass(cls).contentLength((long) length);
-                        if (ifNoneMatch) {
-                            b.ifNoneMatch("*");
-                        }
+                        conditions(b);
                     }, RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length),
                             length, "application/octet-stream"));
                 } catch (SdkException e) {

@@ -16,6 +16,8 @@ public final class S3Errors {
                 case 403 -> " (access denied: check the credentials and the IAM policy)";
                 case 404 -> "";
                 case 412 -> " (the object already exists and S3 refused to overwrite it)";
+                case 501 -> " (the store does not implement a header sent: --object-lock-mode, or If-None-Match"
+                        + " (see --no-if-none-match))";
                 default -> "";
             };
             return "HTTP " + status + (code != null ? " " + code : "") + hint;

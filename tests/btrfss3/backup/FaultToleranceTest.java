@@ -139,6 +139,31 @@ class FaultToleranceTest extends BtrfsS3Test {
         assertCleanAfterFailure("e", 0);
     }
 
+    /**
+     * The harness's S3 server does not implement Object Lock (501), so this proves what can be
+     * proven here: every upload asks for the retention, and a store that refuses ends the backup
+     * cleanly with a message that names the option.
+     */
+    @Test
+    void objectLockRetentionIsRequestedOnEveryUpload() throws IOException {
+        TreeGenerator.generate(source, 407, 1L << 20, 1L << 20);
+        // Answered by the proxy as S3Proxy would: the server itself answers before reading the body.
+        proxy.when(Match.header("x-amz-object-lock-mode", v -> true)).then(Action.respond(501, "NotImplemented")).always();
+        Exec.Result r = viaProxy.backup(s3.backupOnly(), backupArgs("e", "--object-lock-mode", "COMPLIANCE",
+                "--object-lock-days", "30"));
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.stderr().contains("501") && r.stderr().contains("--object-lock-mode"), r.stderr());
+        var puts = proxy.requests().stream().filter(q -> q.method().equals("PUT") || q.method().equals("POST")).toList();
+        assertTrue(!puts.isEmpty());
+        for (var q : puts) {
+            assertEquals("COMPLIANCE", q.header("x-amz-object-lock-mode"), q.toString());
+            assertTrue(q.header("x-amz-object-lock-retain-until-date") != null, q.toString());
+        }
+        assertCleanAfterFailure("e", 0);
+        Exec.Result half = scripts.backup(s3.backupOnly(), backupArgs("e", "--object-lock-mode", "GOVERNANCE"));
+        assertEquals(1, half.exit(), half.all());
+    }
+
     @Test
     void sigtermDuringTheUploadAbortsAndLeavesNothing() throws IOException {
         TreeGenerator.generate(source, 405, 2L << 20, 1L << 20);
