@@ -107,6 +107,7 @@ public final class Restore {
      * Returns the folder of a backup that is known to hold no data (the chain ends there), or null.
      */
     private String openMarkers(S3Client s3, List<RestoreKey> keys, List<StoredBackup> backups, List<Planned> plan) {
+        List<String> refused = new ArrayList<>();
         for (StoredBackup b : backups) {
             RestoreKey key = keys.stream().filter(k -> b.has(k.markerName())).findFirst().orElse(null);
             if (key == null) {
@@ -131,9 +132,18 @@ public final class Restore {
                 if (e.chainBroken()) {
                     return b.folder() + ": " + e.getMessage();
                 }
-                skipWarning(b, e.getMessage());
+                refused.add(b.folder() + " skipped: " + e.getMessage());
             }
         }
+        if (plan.isEmpty() && !refused.isEmpty()) {
+            // Not one backup opens: the key is wrong, not the backups.
+            throw Failure.usage("none of the " + refused.size() + " backups in s3://" + options.bucket() + "/"
+                    + new ObjectLayout(options.prefix()).epochPrefix(options.epoch()) + " opens with "
+                    + keys.get(0).description() + " (" + refused.get(0).replaceFirst(".* skipped: ", "")
+                    + "): is it the key the backups were made for?");
+        }
+        refused.forEach(r -> log.warn(r + ". This is harmless if a backup failed and was cleaned up, "
+                + "but if a later backup was built on this one, restoring it will fail."));
         return null;
     }
 

@@ -77,6 +77,7 @@ class BackupFailureTest extends BtrfsS3Test {
         Path notSubvolume = Files.createDirectories(source.resolve("plain-dir"));
         for (String[] args : List.of(
                 new String[] {"-s", notSubvolume.toString()},
+                new String[] {"-s", "/tmp"},
                 new String[] {"-S", "0"},
                 new String[] {"-S", "-5"},
                 new String[] {"-S", "lots"},

@@ -58,18 +58,46 @@ class RestoreBehaviourTest extends BtrfsS3Test {
     }
 
     @Test
-    void aWrongKeyRestoresNothingAndSaysSo() throws IOException {
+    void aWrongKeyIsExitOneInOneLine() throws IOException {
         backup("e");
         Path otherKey = Files.createTempFile("other", ".pem");
         try {
             Exec.check(List.of("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
                     "-out", otherKey.toString()), null);
             Exec.Result r = scripts.restore(s3.readOnly(), "-k", otherKey.toString(), "-p", "host", "-e", "e", "-s", target.toString());
-            assertEquals(2, r.exit(), r.all());
+            assertEquals(1, r.exit(), r.all());
             assertTrue(r.stderr().contains("does not decrypt with this RSA key"), r.stderr());
-            assertTrue(r.stderr().contains("No snapshot was restored"), r.stderr());
+            assertTrue(r.stderr().contains("is it the key the backups were made for?"), r.stderr());
+            assertEquals(1, r.stderr().lines().count(), r.stderr());
         } finally {
             Files.delete(otherKey);
+        }
+    }
+
+    @Test
+    void aPublicKeyOrAWrongPassphraseIsExitOne() throws IOException {
+        backup("e");
+        Exec.Result pub = scripts.restore(s3.readOnly(), "-k", keys.publicKey.toString(), "-p", "host", "-e", "e",
+                "-s", target.toString());
+        assertEquals(1, pub.exit(), pub.all());
+        assertTrue(pub.stderr().contains("holds a public key"), pub.stderr());
+        Path encrypted = Files.createTempFile("encrypted", ".pem");
+        try {
+            Exec.check(List.of("openssl", "pkey", "-in", keys.privateKey.toString(), "-aes256", "-passout", "pass:right",
+                    "-out", encrypted.toString()), null);
+            var env = new java.util.HashMap<>(scripts.env(s3.readOnly()));
+            env.put("BTRFSS3_TEST_PASSPHRASE", "wrong");
+            Exec.Result wrong = Exec.run(scripts.command("restore", "-k", encrypted.toString(), "--passphrase-env",
+                    "BTRFSS3_TEST_PASSPHRASE", "-p", "host", "-e", "e", "-s", target.toString()), null, env, null);
+            assertEquals(1, wrong.exit(), wrong.all());
+            assertTrue(wrong.stderr().contains("wrong passphrase"), wrong.stderr());
+            assertEquals(1, wrong.stderr().lines().count(), wrong.stderr());
+            env.put("BTRFSS3_TEST_PASSPHRASE", "right");
+            Exec.Result right = Exec.run(scripts.command("restore", "-k", encrypted.toString(), "--passphrase-env",
+                    "BTRFSS3_TEST_PASSPHRASE", "-p", "host", "-e", "e", "-s", target.toString()), null, env, null);
+            assertEquals(0, right.exit(), right.all());
+        } finally {
+            Files.delete(encrypted);
         }
     }
 
