@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -Xmx160m -XX:+UseSerialGC
 //SOURCES lib/**/*.java
 
 import btrfss3.Dependencies;
@@ -75,12 +76,12 @@ public class backup implements Callable<Integer> {
             description = "Start a new epoch as an increment on the newest snapshot of this other epoch.")
     String branchEpoch;
 
-    @Option(names = "--part-size", paramLabel = "SIZE", defaultValue = "16M",
+    @Option(names = "--part-size", paramLabel = "SIZE", defaultValue = "8M",
             description = "Multipart upload part size (default: ${DEFAULT-VALUE}; grows if a chunk needs more than 10,000 parts).")
     String partSize;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
-            description = "Parts uploaded at once (default: ${DEFAULT-VALUE}). Memory: about (N + 1) x part size.")
+            description = "Parts uploaded at once (default: ${DEFAULT-VALUE}). Memory: about (N + 1) x part size + 150 MiB.")
     int parallel;
 
     @Option(names = "--object-lock-mode", paramLabel = "MODE",

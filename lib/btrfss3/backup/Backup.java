@@ -69,6 +69,7 @@ public final class Backup {
             ObjectLayout.checkEpoch(options.branchEpoch());
         }
         StorageClass storageClass = storageClass(options.storageClass());
+        checkMemory();
         btrfs.requireInstalled();
         KeyFiles.Writer writer = KeyFiles.forBackup(options.publicKey(), options.ageRecipients());
         SubvolumeInfo source;
@@ -121,7 +122,7 @@ public final class Backup {
         String folder = layout.sequencePrefix(options.epoch(), id);
         log.info("Backing up " + options.subvolume() + " to s3://" + options.bucket() + "/" + folder
                 + (parent == null ? " (full)" : " (increment on " + parent + ")"));
-        long largestStored = options.chunkSize() + 64 * 1024;
+        long largestStored = largestStoredChunk();
         var lock = options.objectLock();
         uploader = new ObjectUploader(s3, options.bucket(), storageClass, options.partSize(), largestStored,
                 options.partsInFlight(), options.s3().ifNoneMatch(), lock == null ? null : lock.mode(),
@@ -276,6 +277,24 @@ public final class Backup {
             }
         }
         Runtime.getRuntime().halt(ExitCode.FAILED);
+    }
+
+    /** Largest stored chunk: the chunk plus what encryption adds (padding, or age's 16 bytes per 64 KiB). */
+    private long largestStoredChunk() {
+        return options.chunkSize() + options.chunkSize() / 4096 + 64 * 1024;
+    }
+
+    /** Refuses, before any snapshot, settings whose buffers would not fit in the JVM's heap. */
+    private void checkMemory() {
+        int part = ObjectUploader.partSize(options.partSize(), largestStoredChunk());
+        long buffers = ObjectUploader.bufferMemory(part, options.partsInFlight())
+                + (long) STAGE_BUFFER * (STAGE_DEPTH + 2) * 2 + (16L << 20);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (buffers > heap - (24L << 20)) {
+            throw Failure.usage(String.format("--parallel %d with parts of %d MiB needs about %d MiB of heap, the JVM has %d MiB:"
+                    + " lower --parallel or --part-size, or raise the heap (JAVA_TOOL_OPTIONS=-Xmx%dm)",
+                    options.partsInFlight(), part >> 20, buffers >> 20, heap >> 20, (buffers >> 20) + 64));
+        }
     }
 
     private long seq() {

@@ -23,7 +23,4 @@ public record BackupOptions(
 
     /** S3 Object Lock retention for every object of the backup, or null for none. */
     public record ObjectLock(String mode, int days) {}
-
-    public static final long DEFAULT_PART_SIZE = 16L * 1024 * 1024;
-    public static final int DEFAULT_PARTS_IN_FLIGHT = 4;
 }

@@ -72,17 +72,7 @@ public final class ObjectUploader implements AutoCloseable {
         this.bucket = bucket;
         this.storageClass = storageClass;
         this.ifNoneMatch = ifNoneMatch;
-        long part = Math.max(preferredPartSize, MIN_PART);
-        long needed = (largestObject + MAX_PARTS - 1) / MAX_PARTS;
-        if (needed > part) {
-            part = (needed + (1 << 20) - 1) & ~((1L << 20) - 1);
-        }
-        // A buffer larger than the object would only waste memory.
-        part = Math.min(part, Math.max(largestObject, 1));
-        if (part > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("part size " + part + " is too large");
-        }
-        this.partSize = (int) part;
+        this.partSize = partSize(preferredPartSize, largestObject);
         this.maxBuffers = partsInFlight + 1;
         this.buffers = new ArrayBlockingQueue<>(maxBuffers);
         this.pool = Executors.newFixedThreadPool(partsInFlight, r -> {
@@ -90,6 +80,28 @@ public final class ObjectUploader implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * The part size for objects up to {@code largestObject}: the preferred one, grown so that the
+     * object fits in 10,000 parts, and never larger than the object itself.
+     */
+    public static int partSize(long preferredPartSize, long largestObject) {
+        long part = Math.max(preferredPartSize, MIN_PART);
+        long needed = (largestObject + MAX_PARTS - 1) / MAX_PARTS;
+        if (needed > part) {
+            part = (needed + (1 << 20) - 1) & ~((1L << 20) - 1);
+        }
+        part = Math.min(part, Math.max(largestObject, 1));
+        if (part > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("part size " + part + " is too large");
+        }
+        return (int) part;
+    }
+
+    /** The memory the part buffers take at most. */
+    public static long bufferMemory(int partSize, int partsInFlight) {
+        return (long) (partsInFlight + 1) * partSize;
     }
 
     public int partSize() {

@@ -78,6 +78,7 @@ class BackupFailureTest extends BtrfsS3Test {
         for (String[] args : List.of(
                 new String[] {"-s", notSubvolume.toString()},
                 new String[] {"-s", "/tmp"},
+                new String[] {"--parallel", "64"},
                 new String[] {"-S", "0"},
                 new String[] {"-S", "-5"},
                 new String[] {"-S", "lots"},

@@ -45,10 +45,28 @@ public final class Scripts {
         }
     }
 
+    /** The JVM options the script declares for JBang (//JAVA_OPTIONS), so tests run with the same heap. */
+    static List<String> declaredJavaOptions(String script) {
+        try {
+            for (String line : Files.readAllLines(Path.of(System.getProperty("project.root"), script + ".java"))) {
+                if (line.startsWith("//JAVA_OPTIONS ")) {
+                    return List.of(line.substring("//JAVA_OPTIONS ".length()).trim().split("\\s+"));
+                }
+            }
+            return List.of();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static List<String> javaCommand(String mainClass) {
         String cp = runtimeClassPath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, mainClass));
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(declaredJavaOptions(mainClass));
+        // Short runs: the quick compiler alone starts faster.
+        cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-cp", cp, mainClass));
+        return cmd;
     }
 
     public Map<String, String> env(AwsBasicCredentials creds) {
