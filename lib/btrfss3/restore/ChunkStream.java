@@ -1,31 +1,34 @@
 package btrfss3.restore;
 
 import btrfss3.format.RestoreKey;
-import btrfss3.s3.ObjectReader;
+import btrfss3.s3.RangePrefetcher;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Iterator;
 import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The plaintext of one backup: its chunks fetched in name order, each decrypted on its own,
- * concatenated. Errors name the chunk, so a user knows which object is damaged.
+ * The plaintext of one backup: its chunks, downloaded ahead in parallel ranges, each decrypted on
+ * its own, concatenated in name order. Errors name the chunk, so a user knows which object is damaged.
  */
 final class ChunkStream extends InputStream {
-    private final S3Client s3;
-    private final String bucket;
+    /** Ranges of 8 MiB, four ahead: enough to hide the latency of each request. */
+    private static final int RANGE = 8 << 20;
+    private static final int AHEAD = 4;
+
+    private final RangePrefetcher prefetcher;
+    private final List<S3Object> chunks;
     private final RestoreKey.ChunkDecryptor decryptor;
-    private final Iterator<S3Object> chunks;
+    private int next;
     private InputStream current;
     private String currentKey;
 
     ChunkStream(S3Client s3, String bucket, List<S3Object> chunks, RestoreKey.ChunkDecryptor decryptor) {
-        this.s3 = s3;
-        this.bucket = bucket;
+        this.chunks = chunks;
         this.decryptor = decryptor;
-        this.chunks = chunks.iterator();
+        this.prefetcher = new RangePrefetcher(s3, bucket,
+                chunks.stream().map(c -> new RangePrefetcher.Item(c.key(), c.size())).toList(), RANGE, AHEAD);
     }
 
     @Override
@@ -38,10 +41,10 @@ final class ChunkStream extends InputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         while (true) {
             if (current == null) {
-                if (!chunks.hasNext()) {
+                if (next == chunks.size()) {
                     return -1;
                 }
-                open(chunks.next());
+                open(next++);
             }
             int n;
             try {
@@ -57,21 +60,17 @@ final class ChunkStream extends InputStream {
         }
     }
 
-    private void open(S3Object chunk) throws IOException {
-        currentKey = chunk.key();
-        InputStream body = new ObjectReader(s3, bucket, chunk.key(), chunk.size());
+    private void open(int index) throws IOException {
+        currentKey = chunks.get(index).key();
         try {
-            current = decryptor.decrypt(body);
+            current = decryptor.decrypt(prefetcher.open(index));
         } catch (IOException e) {
-            body.close();
-            throw new IOException("chunk " + chunk.key() + ": " + e.getMessage(), e);
+            throw new IOException("chunk " + currentKey + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public void close() throws IOException {
-        if (current != null) {
-            current.close();
-        }
+        prefetcher.close();
     }
 }

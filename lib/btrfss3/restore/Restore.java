@@ -10,6 +10,7 @@ import btrfss3.format.KeyFiles;
 import btrfss3.format.RestoreKey;
 import btrfss3.layout.ObjectLayout;
 import btrfss3.pipeline.Lz4Streams;
+import btrfss3.pipeline.StageInputStream;
 import btrfss3.s3.S3Clients;
 import btrfss3.s3.S3Errors;
 import btrfss3.stream.SendStreamVerifier;
@@ -265,8 +266,10 @@ public final class Restore {
         IOException feedFailure = null;
         StreamSummary summary = null;
         String expectedName = p.backup().id().snapshotName();
-        try (SendStreamVerifier in = new SendStreamVerifier(
-                Lz4Streams.decompress(new ChunkStream(s3, options.bucket(), p.backup().chunks(), p.decryptor())));
+        // Downloads and decryption run ahead on their own threads; decompression and the stream
+        // check run here, btrfs receive in its own process.
+        try (SendStreamVerifier in = new SendStreamVerifier(Lz4Streams.decompress(new StageInputStream(
+                new ChunkStream(s3, options.bucket(), p.backup().chunks(), p.decryptor()), 1 << 20, 8)));
              OutputStream out = receive.getOutputStream()) {
             byte[] buf = new byte[1 << 20];
             boolean named = false;
