@@ -1,5 +1,6 @@
 package btrfss3.crypto;
 
+import btrfss3.pipeline.BulkInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  * A wrong password or a damaged last block shows up as bad padding at the end, which is
  * reported as an IOException rather than silently dropped.
  */
-public final class OpensslDecryptStream extends InputStream {
+public final class OpensslDecryptStream extends BulkInputStream {
     private final InputStream source;
     private final Cipher cipher;
     private final byte[] in = new byte[64 * 1024];
@@ -43,12 +44,6 @@ public final class OpensslDecryptStream extends InputStream {
         }
     }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

@@ -1,6 +1,6 @@
 package btrfss3.crypto;
 
-import java.io.FilterOutputStream;
+import btrfss3.pipeline.BulkOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,16 +15,17 @@ import javax.crypto.spec.SecretKeySpec;
  * Writes what {@code openssl enc -aes-256-cbc -salt -md sha512 -pbkdf2 -pass file:KEY} writes:
  * {@code Salted__}, an 8-byte random salt, then AES-256-CBC with PKCS#7 padding.
  */
-public final class OpensslEncryptStream extends FilterOutputStream {
+public final class OpensslEncryptStream extends BulkOutputStream {
     static final byte[] MAGIC = "Salted__".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final OutputStream out;
     private final Cipher cipher;
     private final byte[] cipherText = new byte[64 * 1024 + 32];
     private boolean closed;
 
     public OpensslEncryptStream(OutputStream sink, OpensslPassword password) throws IOException {
-        super(sink);
+        this.out = sink;
         byte[] salt = new byte[8];
         RANDOM.nextBytes(salt);
         byte[] keyIv = OpensslKdf.keyAndIv(password.bytes(), salt);
@@ -38,11 +39,6 @@ public final class OpensslEncryptStream extends FilterOutputStream {
         }
         sink.write(MAGIC);
         sink.write(salt);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override

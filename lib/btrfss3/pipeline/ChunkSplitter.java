@@ -7,7 +7,7 @@ import java.io.OutputStream;
  * {@code split -b SIZE}: cuts one stream into chunks of exactly {@code chunkSize} bytes, the last
  * one shorter. A chunk is opened only when its first byte arrives, so there is never an empty one.
  */
-public final class ChunkSplitter extends OutputStream {
+public final class ChunkSplitter extends BulkOutputStream {
     /** Opens the sink of chunk number {@code index} (0 for xaaaa). */
     public interface ChunkOpener {
         OutputStream open(long index) throws IOException;
@@ -29,10 +29,6 @@ public final class ChunkSplitter extends OutputStream {
         this.opener = opener;
     }
 
-    @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {

@@ -1,6 +1,5 @@
 package btrfss3.pipeline;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,18 +28,12 @@ public final class Lz4Streams {
     public static InputStream decompress(InputStream source) throws IOException {
         InputStream frame = new LZ4FrameInputStream(source, LZ4Factory.fastestInstance().safeDecompressor(),
                 XXHashFactory.fastestInstance().hash32(), true);
-        return new FilterInputStream(frame) {
+        return new BulkInputStream() {
             private boolean checked;
 
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
+                int n = frame.read(b, off, len);
                 if (n < 0 && !checked) {
                     checked = true;
                     if (source.read() >= 0) {
@@ -48,6 +41,11 @@ public final class Lz4Streams {
                     }
                 }
                 return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                frame.close();
             }
         };
     }

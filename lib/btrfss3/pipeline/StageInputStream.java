@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
  * reader, through a queue of bounded depth: the two run on two cores, and memory stays at
  * {@code depth x bufferSize}. An upstream error reaches the reader after the bytes before it.
  */
-public final class StageInputStream extends InputStream {
+public final class StageInputStream extends BulkInputStream {
     private record Chunk(byte[] data, int length, IOException error) {
         static final Chunk END = new Chunk(new byte[0], -1, null);
     }
@@ -66,11 +66,6 @@ public final class StageInputStream extends InputStream {
         }
     }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

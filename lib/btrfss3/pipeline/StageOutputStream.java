@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
  * over the last buffer and returns at once; {@link #done()} completes when the downstream is
  * closed, or fails with its error.
  */
-public final class StageOutputStream extends OutputStream {
+public final class StageOutputStream extends BulkOutputStream {
     private static final byte[] END = new byte[0];
 
     private final BlockingQueue<Buffer> queue;
@@ -53,10 +53,6 @@ public final class StageOutputStream extends OutputStream {
         done.complete(null);
     }
 
-    @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {

@@ -1,5 +1,6 @@
 package btrfss3.restore;
 
+import btrfss3.pipeline.BulkInputStream;
 import btrfss3.format.RestoreKey;
 import btrfss3.s3.RangePrefetcher;
 import java.io.IOException;
@@ -12,7 +13,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The plaintext of one backup: its chunks, downloaded ahead in parallel ranges, each decrypted on
  * its own, concatenated in name order. Errors name the chunk, so a user knows which object is damaged.
  */
-final class ChunkStream extends InputStream {
+final class ChunkStream extends BulkInputStream {
     /** Ranges of 8 MiB, four ahead: enough to hide the latency of each request. */
     private static final int RANGE = 8 << 20;
     private static final int AHEAD = 4;
@@ -31,11 +32,6 @@ final class ChunkStream extends InputStream {
                 chunks.stream().map(c -> new RangePrefetcher.Item(c.key(), c.size())).toList(), RANGE, AHEAD);
     }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

@@ -1,5 +1,6 @@
 package btrfss3.s3;
 
+import btrfss3.pipeline.BulkOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -173,7 +174,7 @@ public final class ObjectUploader implements AutoCloseable {
     }
 
     /** One object being written. */
-    public final class Writer extends OutputStream {
+    public final class Writer extends BulkOutputStream {
         private final String key;
         private final StorageClass cls;
         private final List<Future<CompletedPart>> parts = new ArrayList<>();
@@ -199,10 +200,6 @@ public final class ObjectUploader implements AutoCloseable {
             return total;
         }
 
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {

@@ -1,5 +1,6 @@
 package btrfss3.s3;
 
+import btrfss3.pipeline.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -56,15 +57,9 @@ public final class RangePrefetcher implements AutoCloseable {
 
     /** The stored bytes of item {@code index}; items must be opened in order, each read to its end. */
     public InputStream open(int index) {
-        return new InputStream() {
+        return new BulkInputStream() {
             private byte[] current = new byte[0];
             private int pos;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
