@@ -60,7 +60,7 @@ public final class Restore {
         btrfs.requireInstalled();
         checkDestination();
         List<RestoreKey> keys = KeyFiles.forRestore(options.privateKey(), options.passphrase(), options.ageIdentities());
-        try (S3Client s3 = S3Clients.create(options.s3(), 4)) {
+        try (S3Client s3 = S3Clients.create(options.s3(), 8)) {
             List<StoredBackup> backups;
             try {
                 backups = EpochListing.list(s3, options.bucket(), epochPrefix);

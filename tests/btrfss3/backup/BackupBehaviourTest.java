@@ -39,6 +39,27 @@ class BackupBehaviourTest extends BtrfsS3Test {
     }
 
     @Test
+    void whenThePreviousSnapshotCannotBeDeletedTheBackupIsKeptAndTheExitCodeIsFour() throws IOException {
+        TreeGenerator.generate(source, 7, 1L << 20, 1L << 20);
+        backup("e");
+        Path parent = snapshots("e").get(0);
+        // The kernel refuses to delete a filesystem's default subvolume.
+        Exec.check(List.of("btrfs", "subvolume", "set-default", parent.toString()), null);
+        try {
+            nextSecond();
+            Exec.Result r = backupAllowingFailure("e", "-d");
+            assertEquals(4, r.exit(), r.all());
+            assertTrue(r.stderr().contains("the backup is stored, but the previous snapshot could not be deleted"), r.stderr());
+        } finally {
+            Exec.check(List.of("btrfs", "subvolume", "set-default", "5", sourceFs.mountPoint().toString()), null);
+        }
+        assertEquals(2, snapshots("e").size(), "the new snapshot stays, and so does the one that could not go");
+        assertEquals(2, objects("host/e/").stream().filter(o -> o.key().endsWith(".dat")).count());
+        nextSecond();
+        assertEquals(0, backupAllowingFailure("e").exit(), "the chain goes on from the new snapshot");
+    }
+
+    @Test
     void anUnfinishedSnapshotIsDeletedWithAWarningAndNeverUsedAsParent() throws IOException {
         TreeGenerator.generate(source, 2, 2L << 20, 1L << 20);
         backup("e");

@@ -24,6 +24,22 @@ class RestoreBehaviourTest extends BtrfsS3Test {
         assertTrue(r.stderr().contains("no backup found"), r.stderr());
     }
 
+    /** S3 lists 1000 keys a page: an epoch with more objects than that must be read to its end. */
+    @Test
+    void listingsOfManyPagesAreReadToTheEnd() throws IOException {
+        TreeGenerator.generate(source, 85, 1L << 20, 1L << 20);
+        backup("e");
+        // An interrupted backup of the original tool that sorts first, with 1100 chunks and no marker.
+        String junk = "host/e/1000000000_0000000000000000/";
+        java.util.stream.IntStream.range(0, 1100).parallel().forEach(i ->
+                admin.putObject(b -> b.bucket(bucket).key(junk + btrfss3.layout.ChunkNames.name(i)), RequestBody.fromString("x")));
+        Exec.Result r = restore("e");
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.stderr().contains(junk + " skipped"), r.stderr());
+        Path snapshot = snapshots("e").get(0);
+        assertSameTree(snapshot, target.resolve(snapshot.getFileName().toString()));
+    }
+
     @Test
     void aFailedListingIsExitOne() throws IOException {
         Exec.Result r = new btrfss3.support.Scripts(s3, "no-such-bucket-" + System.nanoTime())
