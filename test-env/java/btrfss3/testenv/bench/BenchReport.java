@@ -191,7 +191,26 @@ public final class BenchReport {
             }
         }
         ratios(formats, reference, cores);
+        noise(cores);
         return out.toString();
+    }
+
+    /** How busy the rest of the machine was: "other" CPU seconds per wall second, over the measurements of 1 s or more. */
+    private void noise(int cores) {
+        List<Double> busy = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.wall >= 1.0) {
+                busy.add(r.other / r.wall);
+            }
+        }
+        if (busy.isEmpty()) {
+            return;
+        }
+        Collections.sort(busy);
+        line("");
+        line("NOISE: other work on the machine during the measurements of 1 s or more: median %.2f, max %.2f of %d cores",
+                busy.get(busy.size() / 2), busy.get(busy.size() - 1), cores);
+        line("(it includes the kernel threads doing the measured command's I/O: loop devices, writeback)");
     }
 
     private void goal(String what, double value, String unit, String goalText, boolean met) {
