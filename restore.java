@@ -5,12 +5,16 @@
 
 import btrfss3.Dependencies;
 import btrfss3.cli.Cli;
+import btrfss3.cli.Failure;
 import btrfss3.cli.Log;
 import btrfss3.cli.Preconditions;
 import btrfss3.cli.S3Options;
 import btrfss3.crypto.Passphrase;
+import btrfss3.restore.ListEpochs;
 import btrfss3.restore.Restore;
 import btrfss3.restore.RestoreOptions;
+import btrfss3.restore.Until;
+import btrfss3.restore.Verify;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,12 +23,13 @@ import picocli.CommandLine.Option;
 
 @Command(name = "restore", mixinStandardHelpOptions = true, version = "btrfs-send-to-s3 " + Dependencies.TOOL_VERSION,
         sortOptions = false,
-        description = {"Restore an epoch of btrfs-send-to-s3 backups into a btrfs filesystem, oldest first.",
+        description = {"Restore an epoch of btrfs-send-to-s3 backups into a btrfs filesystem, oldest first;",
+            "or check it without btrfs (--verify), or list what a bucket holds (--list).",
             "",
             "Exit codes:",
-            "  0  every backup of the epoch restored",
-            "  1  usage error, listing failed, no backup found",
-            "  2  a backup did not restore; the last good snapshot is kept",
+            "  0  every backup restored (--verify: every backup checks out)",
+            "  1  usage error, listing failed, no backup found, wrong key",
+            "  2  a backup did not restore (--verify: is damaged); the last good snapshot is kept",
             "  3  btrfs is not installed",
             "  4  chunks are in GLACIER/DEEP_ARCHIVE and must be thawed first",
             ""})
@@ -51,12 +56,35 @@ public class restore implements Callable<Integer> {
     @Option(names = {"-p", "--prefix"}, paramLabel = "PREFIX", required = true, description = "Key prefix used by the backups.")
     String prefix;
 
-    @Option(names = {"-e", "--epoch"}, paramLabel = "EPOCH", required = true, description = "Epoch to restore.")
+    @Option(names = {"-e", "--epoch"}, paramLabel = "EPOCH",
+            description = "Epoch to restore or verify (with --list: only this one).")
     String epoch;
 
-    @Option(names = {"-s", "--destination"}, paramLabel = "DIR", required = true,
-            description = "Directory on a btrfs filesystem that receives the snapshots.")
+    @Option(names = {"-s", "--destination"}, paramLabel = "DIR",
+            description = "Directory on a btrfs filesystem that receives the snapshots (not with --verify or --list).")
     Path destination;
+
+    @Option(names = "--verify",
+            description = "Download and check every backup of the epoch (stream, chain, manifest hashes); writes nothing, needs no btrfs or root.")
+    boolean verify;
+
+    @Option(names = "--list",
+            description = "List the epochs under the prefix and their backups; with a key, also what their manifests say.")
+    boolean list;
+
+    @Option(names = "--json", description = "With --list: print the listing as JSON.")
+    boolean json;
+
+    @Option(names = "--until", paramLabel = "TIME|SEQ",
+            description = "Only backups up to this time: a SEQ (Unix seconds) or ISO 8601 (2026-11-26T10:00:00Z; a date includes the whole day, UTC).")
+    String until;
+
+    @Option(names = "--with-parents",
+            description = "If the epoch was branched (-B), first restore the epoch it branched from, up to the branch point (needs manifests).")
+    boolean withParents;
+
+    @Option(names = "--only", paramLabel = "SEQ", description = "With --verify: check only the backup with this SEQ.")
+    Long only;
 
     @Option(names = {"-d", "--delete-previous"},
             description = "After each increment is received, delete the snapshot it was based on (keep only the newest).")
@@ -70,10 +98,37 @@ public class restore implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Preconditions.requireRoot();
+        if (verify && list) {
+            throw Failure.usage("--verify and --list are separate runs");
+        }
+        String mode = verify ? "--verify" : list ? "--list" : null;
+        if (mode != null) {
+            refuse(destination != null, mode + " writes nothing: leave out -s");
+            refuse(deletePrevious, mode + " deletes nothing: leave out -d");
+            refuse(withParents, "--with-parents is for a restore");
+        } else {
+            refuse(destination == null, "missing option -s/--destination (or use --verify or --list)");
+            refuse(only != null, "--only is for --verify");
+        }
+        refuse(epoch == null && !list, "missing option -e/--epoch");
+        refuse(json && !list, "--json is for --list");
+        refuse(list && (until != null || only != null), "--list shows every backup: leave out --until and --only");
         var options = new RestoreOptions(privateKey, new Passphrase(passphraseFile, passphraseEnv), identity, bucket, prefix, epoch,
-                destination, deletePrevious, s3.settings(), verbose);
+                destination, deletePrevious, s3.settings(), verbose, until == null ? null : Until.parse(until), withParents, only);
+        if (verify) {
+            return new Verify(options, Log.standard(verbose)).run();
+        }
+        if (list) {
+            return new ListEpochs(options, json, Log.standard(verbose), System.out).run();
+        }
+        Preconditions.requireRoot();
         return new Restore(options, Log.standard(verbose)).run();
+    }
+
+    private static void refuse(boolean condition, String message) {
+        if (condition) {
+            throw Failure.usage(message);
+        }
     }
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package btrfss3.backup;
 
+import btrfss3.Dependencies;
 import btrfss3.btrfs.Btrfs;
 import btrfss3.btrfs.StreamTail;
 import btrfss3.btrfs.SubvolumeInfo;
@@ -11,7 +12,10 @@ import btrfss3.format.KeyFiles;
 import btrfss3.layout.ChunkNames;
 import btrfss3.layout.ObjectLayout;
 import btrfss3.layout.SequenceId;
+import btrfss3.manifest.Manifest;
 import btrfss3.pipeline.ChunkSplitter;
+import btrfss3.pipeline.MeasuringOutputStream;
+import btrfss3.pipeline.Sha256;
 import btrfss3.pipeline.Lz4Streams;
 import btrfss3.pipeline.StageOutputStream;
 import btrfss3.s3.ObjectUploader;
@@ -21,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,8 +133,14 @@ public final class Backup {
                 options.partsInFlight(), options.s3().ifNoneMatch(), lock == null ? null : lock.mode(),
                 lock == null ? null : clock.instant().plus(java.time.Duration.ofDays(lock.days())));
         try {
-            streamChunks(snapshot, parent, folder, format);
+            Sent sent = streamChunks(snapshot, parent, folder, format);
             SubvolumeInfo info = btrfs.show(snapshot);
+            Manifest manifest = new Manifest("btrfs-send-to-s3 " + Dependencies.TOOL_VERSION, format.name(),
+                    options.epoch(), id.seq(), id.dirName(), clock.instant(),
+                    plan.parent().map(p -> new Manifest.Parent(p.epoch(), p.seq())).orElse(null), plan.fromOtherEpoch(),
+                    streamUuid(info), parent == null ? null : streamUuid(btrfs.show(parent)), sent.chunks(), sent.stream());
+            // The manifest goes up before the marker, so every complete backup made by this version has one.
+            uploader.putSmall(folder + Manifest.OBJECT_NAME, encrypt(format, manifest.toJson()), StorageClass.STANDARD);
             synchronized (stateLock) {
                 if (cancelled) {
                     throw new IOException("interrupted");
@@ -166,8 +177,26 @@ public final class Backup {
         return ExitCode.OK;
     }
 
-    private void streamChunks(Path snapshot, Path parent, String folder, BackupFormat format) throws IOException {
+    /** The UUID btrfs send writes for a subvolume: its received UUID if it has one, as the kernel does. */
+    private static String streamUuid(SubvolumeInfo info) {
+        return info.receivedUuid() != null ? info.receivedUuid() : info.uuid();
+    }
+
+    /** What was sent, as the manifest records it. */
+    private record Sent(List<Manifest.Chunk> chunks, Manifest.Digest stream) {}
+
+    private static byte[] encrypt(BackupFormat format, String text) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (OutputStream enc = format.encryptChunk(out)) {
+            enc.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    private Sent streamChunks(Path snapshot, Path parent, String folder, BackupFormat format) throws IOException {
         List<ObjectUploader.Writer> writers = new ArrayList<>();
+        List<MeasuringOutputStream> plain = new ArrayList<>();
+        List<MeasuringOutputStream> stored = new ArrayList<>();
         synchronized (stateLock) {
             if (cancelled) {
                 throw new IOException("interrupted");
@@ -186,15 +215,25 @@ public final class Backup {
             }
             ObjectUploader.Writer w = uploader.open(folder + ChunkNames.name(index));
             writers.add(w);
-            StageOutputStream stage = new StageOutputStream(format.encryptChunk(w), STAGE_BUFFER, STAGE_DEPTH, encryptors);
+            // The stored object is hashed on the encryption thread, next to the cipher.
+            MeasuringOutputStream storedBytes = new MeasuringOutputStream(w, true);
+            stored.add(storedBytes);
+            StageOutputStream stage = new StageOutputStream(format.encryptChunk(storedBytes), STAGE_BUFFER, STAGE_DEPTH,
+                    encryptors);
             encryptions.add(stage);
-            return stage;
+            MeasuringOutputStream plainBytes = new MeasuringOutputStream(stage, false);
+            plain.add(plainBytes);
+            return plainBytes;
         });
+        MessageDigest streamHash = Sha256.digest();
+        long streamBytes = 0;
         try (InputStream in = send.getInputStream()) {
             OutputStream lz4 = Lz4Streams.compress(splitter);
             byte[] buf = new byte[1 << 20];
             int n;
             while ((n = in.read(buf)) > 0) {
+                streamHash.update(buf, 0, n);
+                streamBytes += n;
                 lz4.write(buf, 0, n);
             }
             int exit = waitFor(send);
@@ -218,6 +257,12 @@ public final class Backup {
                 throw new IOException("interrupted");
             }
         }
+        List<Manifest.Chunk> chunks = new ArrayList<>();
+        for (int i = 0; i < writers.size(); i++) {
+            chunks.add(new Manifest.Chunk(ChunkNames.name(i), plain.get(i).bytes(), stored.get(i).bytes(),
+                    stored.get(i).sha256Hex()));
+        }
+        return new Sent(chunks, new Manifest.Digest(streamBytes, Sha256.hex(streamHash)));
     }
 
     /** Hand-over between compression and encryption: 8 x 1 MiB keeps both busy without holding much. */

@@ -22,6 +22,22 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class EpochListing {
     private EpochListing() {}
 
+    /** The epochs under {@code PREFIX/}: the folders whose names are valid epoch names, in name order. */
+    public static List<String> epochs(S3Client s3, String bucket, String prefix) {
+        List<String> epochs = new ArrayList<>();
+        var pages = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + "/").delimiter("/"));
+        for (var common : pages.commonPrefixes()) {
+            String p = common.prefix();
+            String name = p.substring(prefix.length() + 1, p.length() - 1);
+            try {
+                epochs.add(ObjectLayout.checkEpoch(name));
+            } catch (RuntimeException e) {
+                // Not something a backup made.
+            }
+        }
+        return epochs;
+    }
+
     public static List<StoredBackup> list(S3Client s3, String bucket, String epochPrefix) {
         Map<SequenceId, List<S3Object>> chunks = new TreeMap<>();
         Map<SequenceId, Set<String>> others = new TreeMap<>();

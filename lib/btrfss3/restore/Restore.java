@@ -9,12 +9,11 @@ import btrfss3.cli.Log;
 import btrfss3.format.KeyFiles;
 import btrfss3.format.RestoreKey;
 import btrfss3.layout.ObjectLayout;
-import btrfss3.pipeline.Lz4Streams;
-import btrfss3.pipeline.StageInputStream;
 import btrfss3.s3.S3Clients;
 import btrfss3.s3.S3Errors;
-import btrfss3.stream.SendStreamVerifier;
 import btrfss3.stream.StreamSummary;
+import btrfss3.manifest.Manifest;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.io.IOException;
@@ -27,8 +26,6 @@ import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Replays an epoch into a btrfs filesystem: every backup in SEQ order, each streamed
@@ -37,8 +34,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * keeping the last good snapshot so the next attempt can go on from it.
  */
 public final class Restore {
-    private static final Set<String> ARCHIVED = Set.of("GLACIER", "DEEP_ARCHIVE");
-
     private final RestoreOptions options;
     private final Log log;
     private final Btrfs btrfs = new Btrfs();
@@ -51,33 +46,24 @@ public final class Restore {
         this.log = log;
     }
 
-    /** One backup that is ready to receive. */
-    private record Planned(StoredBackup backup, RestoreKey.ChunkDecryptor decryptor) {}
+    /** One epoch's part of the restore, oldest first; with --with-parents the epochs it branched from come first. */
+    private record Part(String epoch, List<OpenedBackup> backups, String brokenAt) {}
 
     public int run() {
         ObjectLayout layout = new ObjectLayout(options.prefix());
-        String epochPrefix = layout.epochPrefix(options.epoch());
+        ObjectLayout.checkEpoch(options.epoch());
         btrfs.requireInstalled();
         checkDestination();
         List<RestoreKey> keys = KeyFiles.forRestore(options.privateKey(), options.passphrase(), options.ageIdentities());
         try (S3Client s3 = S3Clients.create(options.s3(), 8)) {
-            List<StoredBackup> backups;
-            try {
-                backups = EpochListing.list(s3, options.bucket(), epochPrefix);
-            } catch (SdkException e) {
-                throw Failure.usage("could not list s3://" + options.bucket() + "/" + epochPrefix + ": " + S3Errors.describe(e));
-            }
-            if (backups.isEmpty()) {
-                throw Failure.usage("no backup found in s3://" + options.bucket() + "/" + epochPrefix);
-            }
-            List<Planned> plan = new ArrayList<>();
-            String brokenAt = openMarkers(s3, keys, backups, plan);
-            checkTargets(plan);
-            checkReadable(s3, plan);
+            List<Part> parts = plan(new EpochReader(s3, options.bucket(), log), layout, keys);
+            List<OpenedBackup> all = parts.stream().flatMap(p -> p.backups().stream()).toList();
+            checkTargets(all);
+            Archive.requireReadable(s3, options.bucket(), all.stream().flatMap(b -> b.backup().chunks().stream()).toList());
             Thread hook = new Thread(this::onSignal, "restore-signal");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                return receiveAll(s3, plan, brokenAt);
+                return receiveAll(s3, parts);
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -86,6 +72,63 @@ public final class Restore {
                 }
             }
         }
+    }
+
+    /**
+     * The epochs to restore, in order. A branched epoch starts with an increment on a snapshot of
+     * another epoch; with --with-parents its manifest names that snapshot, and that epoch is
+     * restored up to it first (and so on, if it was branched too).
+     */
+    private List<Part> plan(EpochReader reader, ObjectLayout layout, List<RestoreKey> keys) {
+        List<Part> parts = new ArrayList<>();
+        String epoch = options.epoch();
+        Long until = options.until();
+        Set<String> seen = new HashSet<>();
+        while (true) {
+            if (!seen.add(epoch)) {
+                throw Failure.failed("the manifests of epochs " + seen + " name each other as parents: they are damaged");
+            }
+            Part part = openEpoch(reader, layout, keys, epoch, until);
+            if (part.backups().isEmpty()) {
+                throw Failure.usage("no complete backup of epoch " + epoch + (until == null ? "" : " up to " + until)
+                        + " in s3://" + options.bucket() + "/" + layout.epochPrefix(epoch));
+            }
+            if (!parts.isEmpty()) {
+                long want = until;
+                OpenedBackup last = part.backups().get(part.backups().size() - 1);
+                if (last.seq() != want || part.brokenAt() != null) {
+                    throw Failure.failed("epoch " + parts.get(0).epoch() + " branched from snapshot " + want + " of epoch "
+                            + epoch + ", which is not among its complete backups");
+                }
+            }
+            parts.add(0, part);
+            if (!options.withParents()) {
+                return parts;
+            }
+            OpenedBackup first = part.backups().get(0);
+            Manifest m = first.manifest();
+            if (m == null) {
+                log.info(first.folder() + " has no manifest: if it is an increment on another epoch (-B), restore that one first");
+                return parts;
+            }
+            if (!m.branch()) {
+                return parts;
+            }
+            log.info("Epoch " + epoch + " branched from snapshot " + m.parent().seq() + " of epoch " + m.parent().epoch()
+                    + ": restoring that first");
+            epoch = m.parent().epoch();
+            until = m.parent().seq();
+        }
+    }
+
+    private Part openEpoch(EpochReader reader, ObjectLayout layout, List<RestoreKey> keys, String epoch, Long until) {
+        List<StoredBackup> backups = reader.list(layout, epoch).stream()
+                .filter(b -> until == null || b.id().seq() <= until).toList();
+        if (backups.isEmpty()) {
+            return new Part(epoch, List.of(), null);
+        }
+        EpochReader.Opened opened = reader.open(backups, keys, "s3://" + options.bucket() + "/" + layout.epochPrefix(epoch));
+        return new Part(epoch, opened.backups(), opened.brokenAt());
     }
 
     private void checkDestination() {
@@ -103,54 +146,9 @@ public final class Restore {
         }
     }
 
-    /**
-     * Decrypts every marker first, so a wrong key is reported before anything is received.
-     * Returns the folder of a backup that is known to hold no data (the chain ends there), or null.
-     */
-    private String openMarkers(S3Client s3, List<RestoreKey> keys, List<StoredBackup> backups, List<Planned> plan) {
-        List<String> refused = new ArrayList<>();
-        for (StoredBackup b : backups) {
-            RestoreKey key = keys.stream().filter(k -> b.has(k.markerName())).findFirst().orElse(null);
-            if (key == null) {
-                if (b.has(ObjectLayout.AGE_MARKER) || b.has(ObjectLayout.OPENSSL_MARKER)) {
-                    boolean age = b.has(ObjectLayout.AGE_MARKER);
-                    throw Failure.usage(b.folder() + " is in the " + (age ? "age" : "openssl") + " format: restore it with "
-                            + (age ? "-i AGE_IDENTITY_FILE" : "-k RSA_PRIVATE_KEY") + ", not with "
-                            + keys.get(0).description());
-                }
-                skipWarning(b, "it has no completion marker (an interrupted backup)");
-                continue;
-            }
-            byte[] marker;
-            try {
-                marker = s3.getObjectAsBytes(r -> r.bucket(options.bucket()).key(b.folder() + key.markerName())).asByteArray();
-            } catch (SdkException e) {
-                throw Failure.failed("could not read " + b.folder() + key.markerName() + ": " + S3Errors.describe(e));
-            }
-            try {
-                plan.add(new Planned(b, key.open(marker)));
-            } catch (RestoreKey.MarkerException e) {
-                if (e.chainBroken()) {
-                    return b.folder() + ": " + e.getMessage();
-                }
-                refused.add(b.folder() + " skipped: " + e.getMessage());
-            }
-        }
-        if (plan.isEmpty() && !refused.isEmpty()) {
-            // Not one backup opens: the key is wrong, not the backups.
-            throw Failure.usage("none of the " + refused.size() + " backups in s3://" + options.bucket() + "/"
-                    + new ObjectLayout(options.prefix()).epochPrefix(options.epoch()) + " opens with "
-                    + keys.get(0).description() + " (" + refused.get(0).replaceFirst(".* skipped: ", "")
-                    + "): is it the key the backups were made for?");
-        }
-        refused.forEach(r -> log.warn(r + ". This is harmless if a backup failed and was cleaned up, "
-                + "but if a later backup was built on this one, restoring it will fail."));
-        return null;
-    }
-
     /** A name btrfs receive will need that is taken by something else than one of our snapshots. */
-    private void checkTargets(List<Planned> plan) {
-        for (Planned p : plan) {
+    private void checkTargets(List<OpenedBackup> plan) {
+        for (OpenedBackup p : plan) {
             Path target = options.destination().resolve(p.backup().id().snapshotName());
             if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Btrfs.looksLikeSubvolume(target)) {
                 throw Failure.usage("restore destination already holds " + target
@@ -159,86 +157,70 @@ public final class Restore {
         }
     }
 
-    private void skipWarning(StoredBackup b, String why) {
-        log.warn(b.folder() + " skipped: " + why + ". This is harmless if a backup failed and was cleaned up, "
-                + "but if a later backup was built on this one, restoring it will fail.");
-    }
-
-    /** Chunks in GLACIER or DEEP_ARCHIVE must be thawed before anything is received: exit 4 lists them. */
-    private void checkReadable(S3Client s3, List<Planned> plan) {
-        List<String> frozen = new ArrayList<>();
-        long frozenBytes = 0;
-        for (Planned p : plan) {
-            for (S3Object o : p.backup().chunks()) {
-                String cls = o.storageClassAsString();
-                if (cls == null || !ARCHIVED.contains(cls)) {
-                    continue;
-                }
-                HeadObjectResponse head;
-                try {
-                    head = s3.headObject(r -> r.bucket(options.bucket()).key(o.key()));
-                } catch (SdkException e) {
-                    throw Failure.failed("could not check " + o.key() + ": " + S3Errors.describe(e));
-                }
-                String restore = head.restore();
-                if (restore == null || !restore.contains("ongoing-request=\"false\"")) {
-                    frozen.add(o.key() + " (" + cls + (restore != null ? ", thaw in progress" : "") + ")");
-                    frozenBytes += o.size();
-                }
-            }
-        }
-        if (!frozen.isEmpty()) {
-            throw new Failure(ExitCode.PARTIAL, frozen.size() + " chunk(s), " + frozenBytes
-                    + " bytes, are archived and must be restored (thawed) first; see the README's Glacier section: "
-                    + String.join(", ", frozen));
-        }
-    }
-
-    private int receiveAll(S3Client s3, List<Planned> plan, String brokenAt) {
-        // Received UUID -> snapshot, for the snapshots of this epoch in the destination: with -d,
+    private int receiveAll(S3Client s3, List<Part> parts) {
+        // Received UUID -> snapshot, for the snapshots of this restore in the destination: with -d,
         // an increment's own parent (named in its stream) is what goes once it is received.
         Map<String, Path> restored = new LinkedHashMap<>();
-        for (Planned p : plan) {
-            StoredBackup b = p.backup();
-            String name = b.id().snapshotName();
-            Path target = options.destination().resolve(name);
-            String parent = null;
-            if (alreadyRestored(target)) {
-                log.info("Already restored: " + target);
-            } else {
-                if (Btrfs.looksLikeSubvolume(target)) {
-                    log.warn("deleting " + target + ", left partly received by an earlier run");
-                    removePartial(target);
-                }
-                log.info("Restoring " + b.folder());
-                try {
-                    StreamSummary summary = receive(s3, p, target);
-                    parent = summary.parentUuid() == null ? null : summary.parentUuid().toString();
-                } catch (IOException | RuntimeException e) {
-                    removePartial(target);
-                    log.error("restoring " + b.folder() + " failed: " + e.getMessage());
-                    summarise();
+        for (Part part : parts) {
+            for (OpenedBackup p : part.backups()) {
+                if (!receiveOne(s3, p, restored)) {
                     return ExitCode.FAILED;
                 }
             }
-            receivedUuid(target).ifPresent(uuid -> restored.put(uuid, target));
-            if (options.deletePrevious() && parent != null && restored.containsKey(parent)) {
-                delete(restored.remove(parent));
+            if (part.brokenAt() != null) {
+                if (options.deletePrevious()) {
+                    keepOnlyNewest(restored);
+                }
+                log.error(part.brokenAt() + ". The epoch cannot be restored past this backup.");
+                summarise();
+                return ExitCode.FAILED;
             }
-            lastGood = name;
         }
-        if (options.deletePrevious() && lastGood != null) {
-            // Backups no later one was built on (a run killed after storing its marker) are left.
-            Path newest = options.destination().resolve(lastGood);
-            restored.values().stream().filter(p -> !p.equals(newest)).forEach(this::delete);
-        }
-        if (brokenAt != null) {
-            log.error(brokenAt + ". The epoch cannot be restored past this backup.");
-            summarise();
-            return ExitCode.FAILED;
+        if (options.deletePrevious()) {
+            keepOnlyNewest(restored);
         }
         summarise();
         return lastGood == null ? ExitCode.FAILED : ExitCode.OK;
+    }
+
+    /** Backups no later one was built on (a run killed after storing its marker) are left by -d until the end. */
+    private void keepOnlyNewest(Map<String, Path> restored) {
+        if (lastGood != null) {
+            Path newest = options.destination().resolve(lastGood);
+            restored.values().stream().filter(p -> !p.equals(newest)).forEach(this::delete);
+        }
+    }
+
+    /** Receives one backup unless an earlier run did; false when it failed (reported, partial removed). */
+    private boolean receiveOne(S3Client s3, OpenedBackup p, Map<String, Path> restored) {
+        StoredBackup b = p.backup();
+        String name = b.id().snapshotName();
+        Path target = options.destination().resolve(name);
+        String parent = null;
+        if (alreadyRestored(target)) {
+            log.info("Already restored: " + target);
+        } else {
+            if (Btrfs.looksLikeSubvolume(target)) {
+                log.warn("deleting " + target + ", left partly received by an earlier run");
+                removePartial(target);
+            }
+            log.info("Restoring " + b.folder());
+            try {
+                StreamSummary summary = receive(s3, p, target);
+                parent = summary.parentUuid() == null ? null : summary.parentUuid().toString();
+            } catch (IOException | RuntimeException e) {
+                removePartial(target);
+                log.error("restoring " + b.folder() + " failed: " + e.getMessage());
+                summarise();
+                return false;
+            }
+        }
+        receivedUuid(target).ifPresent(uuid -> restored.put(uuid, target));
+        if (options.deletePrevious() && parent != null && restored.containsKey(parent)) {
+            delete(restored.remove(parent));
+        }
+        lastGood = name;
+        return true;
     }
 
     private void delete(Path snapshot) {
@@ -257,7 +239,7 @@ public final class Restore {
         }
     }
 
-    private StreamSummary receive(S3Client s3, Planned p, Path target) throws IOException {
+    private StreamSummary receive(S3Client s3, OpenedBackup p, Path target) throws IOException {
         Process receive = btrfs.receive(options.destination());
         receiving = receive;
         receivingInto = target;
@@ -265,28 +247,16 @@ public final class Restore {
         errors.start();
         IOException feedFailure = null;
         StreamSummary summary = null;
-        String expectedName = p.backup().id().snapshotName();
         // Downloads and decryption run ahead on their own threads; decompression and the stream
         // check run here, btrfs receive in its own process.
-        try (SendStreamVerifier in = new SendStreamVerifier(Lz4Streams.decompress(new StageInputStream(
-                new ChunkStream(s3, options.bucket(), p.backup().chunks(), p.decryptor()), 1 << 20, 8)));
+        try (BackupStream in = new BackupStream(s3, options.bucket(), p, false);
              OutputStream out = receive.getOutputStream()) {
             byte[] buf = new byte[1 << 20];
-            boolean named = false;
             int n;
-            while ((n = in.read(buf)) > 0) {
-                if (!named && in.subvolume() != null) {
-                    named = true;
-                    // Chunks of another backup decrypt fine when the keys are the same: the
-                    // snapshot's name in the stream tells them apart.
-                    if (!expectedName.equals(in.subvolume().name())) {
-                        throw new IOException("its chunks hold a stream of snapshot '" + in.subvolume().name()
-                                + "', not of " + expectedName + ": they belong to another backup");
-                    }
-                }
+            while ((n = in.read(buf, 0, buf.length)) > 0) {
                 out.write(buf, 0, n);
             }
-            summary = in.summary();
+            summary = in.finish();
         } catch (IOException e) {
             feedFailure = e;
             if (!e.getMessage().contains("Broken pipe") && !e.getMessage().contains("Stream closed")) {

@@ -15,4 +15,7 @@ public record RestoreOptions(
         Path destination,
         boolean deletePrevious,
         S3Settings s3,
-        boolean verbose) {}
+        boolean verbose,
+        Long until,
+        boolean withParents,
+        Long only) {}
