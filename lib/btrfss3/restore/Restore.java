@@ -246,21 +246,37 @@ public final class Restore {
         StreamTail errors = new StreamTail(receive.getErrorStream(), 16 * 1024);
         errors.start();
         IOException feedFailure = null;
+        // True when writing to btrfs receive failed: it exited first, and its own message says why.
+        boolean receiverGone = false;
         StreamSummary summary = null;
+        OutputStream out = receive.getOutputStream();
         // Downloads and decryption run ahead on their own threads; decompression and the stream
         // check run here, btrfs receive in its own process.
-        try (BackupStream in = new BackupStream(s3, options.bucket(), p, false);
-             OutputStream out = receive.getOutputStream()) {
+        try (BackupStream in = new BackupStream(s3, options.bucket(), p, false)) {
             byte[] buf = new byte[1 << 20];
             int n;
             while ((n = in.read(buf, 0, buf.length)) > 0) {
-                out.write(buf, 0, n);
+                try {
+                    out.write(buf, 0, n);
+                } catch (IOException e) {
+                    receiverGone = true;
+                    throw e;
+                }
             }
             summary = in.finish();
         } catch (IOException e) {
             feedFailure = e;
-            if (!e.getMessage().contains("Broken pipe") && !e.getMessage().contains("Stream closed")) {
-                receive.destroy();
+        }
+        if (feedFailure != null && !receiverGone) {
+            // Stopped before closing its input, so it never takes a cut-off stream for a whole one.
+            receive.destroy();
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            if (feedFailure == null) {
+                feedFailure = e;
+                receiverGone = true;
             }
         }
         int exit;
@@ -274,7 +290,7 @@ public final class Restore {
             receiving = null;
         }
         String why = errors.text().strip().replace('\n', ' ');
-        if (feedFailure != null && !isPipeError(feedFailure)) {
+        if (feedFailure != null && !receiverGone) {
             throw feedFailure;
         }
         if (exit != 0) {
@@ -287,11 +303,6 @@ public final class Restore {
             throw new IOException("btrfs receive ended without completing " + target);
         }
         return summary;
-    }
-
-    private static boolean isPipeError(IOException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.contains("Broken pipe") || m.contains("Stream closed");
     }
 
     /** A snapshot an earlier run received completely: read-only, with a received UUID. */
