@@ -53,9 +53,11 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionIds = new AtomicInteger();
     private final Thread acceptor;
+    private final ProxyEmulation emulation;
     private volatile boolean closed;
 
-    private FaultProxy(URI upstream, ServerSocket server) {
+    private FaultProxy(URI upstream, ServerSocket server, ProxyEmulation emulation) {
+        this.emulation = emulation;
         this.upstreamHost = upstream.getHost();
         this.upstreamPort = upstream.getPort() >= 0 ? upstream.getPort() : 80;
         this.server = server;
@@ -66,6 +68,11 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Starts a proxy on a free port of 127.0.0.1 for the http:// server at upstream (only host and port count). */
     public static FaultProxy start(URI upstream) {
+        return start(upstream, null);
+    }
+
+    /** A proxy that also plays the emulation (null: none) for the requests no rule takes. */
+    static FaultProxy start(URI upstream, ProxyEmulation emulation) {
         if (!"http".equalsIgnoreCase(upstream.getScheme()) || upstream.getHost() == null) {
             throw new IllegalArgumentException("need an http://host:port upstream, not " + upstream);
         }
@@ -76,7 +83,7 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on 127.0.0.1: " + e, e);
         }
-        FaultProxy proxy = new FaultProxy(upstream, server);
+        FaultProxy proxy = new FaultProxy(upstream, server, emulation);
         proxy.acceptor.start();
         return proxy;
     }
@@ -158,6 +165,11 @@ public final class FaultProxy implements AutoCloseable {
 
     int upstreamPort() {
         return upstreamPort;
+    }
+
+    /** The emulation the forwarded requests go through, or null. */
+    ProxyEmulation emulation() {
+        return emulation;
     }
 
     /** Logs the request and returns the rule that takes it, or null to forward it. */
@@ -413,6 +425,11 @@ public final class FaultProxy implements AutoCloseable {
             return q < 0 ? target : target.substring(0, q);
         }
 
+        /** The path percent-decoded (UTF-8), e.g. /bucket/dir/key. */
+        public String decodedPath() {
+            return percentDecode(path());
+        }
+
         /** The first value of the header (case-insensitive name), or null. */
         public String header(String name) {
             List<String> values = headers.get(name);
@@ -433,7 +450,10 @@ public final class FaultProxy implements AutoCloseable {
             return status;
         }
 
-        /** What the proxy did: "forward", or the action applied (with how a stall ended). */
+        /**
+         * What the proxy did: "forward", or the action applied (with how a stall ended); "answered by the proxy" or
+         * "forward, reviewed" when an emulation ({@link GlacierFront}) answered it or changed the server's answer.
+         */
         public String outcome() {
             return outcome;
         }

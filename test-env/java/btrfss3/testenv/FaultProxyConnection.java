@@ -2,6 +2,8 @@ package btrfss3.testenv;
 
 import btrfss3.testenv.FaultProxy.Action;
 import btrfss3.testenv.FaultProxy.Request;
+import btrfss3.testenv.ProxyEmulation.Reply;
+import btrfss3.testenv.ProxyEmulation.Review;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -31,6 +33,8 @@ final class FaultProxyConnection {
     private static final int MAX_HEAD = 64 * 1024;
     private static final int UPSTREAM_READ_TIMEOUT_MS = 300_000;
     private static final long ALL = Long.MAX_VALUE;
+    /** Request bodies an emulation answers are small S3 documents (a RestoreRequest). */
+    private static final int MAX_EMULATED_BODY = 1 << 20;
 
     private enum Next { KEEP_ALIVE, CLOSE, GONE }
 
@@ -111,25 +115,80 @@ final class FaultProxyConnection {
             copyBody(in, body, null, ALL);
         }
         boolean close = expectsContinue || head.wantsClose();
-        String requestId = HexFormat.of().withUpperCase().toHexDigits(ThreadLocalRandom.current().nextLong());
-        byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + xmlEscape(action.code)
-                + "</Code><Message>" + xmlEscape(action.message) + "</Message><Resource>" + xmlEscape(head.target)
-                + "</Resource><RequestId>" + requestId + "</RequestId></Error>").getBytes(StandardCharsets.UTF_8);
-        boolean withBody = !head.method.equals("HEAD");
         request.finish(action.status, action.toString());
-        String response = "HTTP/1.1 " + action.status + " " + reason(action.status) + "\r\n"
-                + "Date: " + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n"
-                + "x-amz-request-id: " + requestId + "\r\n"
-                + "Content-Type: application/xml\r\n"
-                + "Content-Length: " + (withBody ? xml.length : 0) + "\r\n"
-                + (close ? "Connection: close\r\n" : "")
-                + "\r\n";
-        out.write(response.getBytes(StandardCharsets.ISO_8859_1));
+        sendReply(head, out, Reply.s3Error(action.status, action.code, action.message), close);
+        return close ? Next.CLOSE : Next.KEEP_ALIVE;
+    }
+
+    /** Writes an answer made by the proxy; an S3 error gets the XML document S3 sends (none for HEAD). */
+    private static void sendReply(Head head, OutputStream out, Reply reply, boolean close) throws IOException {
+        String requestId = HexFormat.of().withUpperCase().toHexDigits(ThreadLocalRandom.current().nextLong());
+        byte[] xml = new byte[0];
+        if (reply.errorCode != null) {
+            StringBuilder doc = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>")
+                    .append(xmlEscape(reply.errorCode)).append("</Code><Message>").append(xmlEscape(reply.message))
+                    .append("</Message>");
+            reply.details.forEach((element, value) -> doc.append('<').append(element).append('>')
+                    .append(xmlEscape(value)).append("</").append(element).append('>'));
+            doc.append("<Resource>").append(xmlEscape(head.target)).append("</Resource><RequestId>").append(requestId)
+                    .append("</RequestId></Error>");
+            xml = doc.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        boolean withBody = !head.method.equals("HEAD");
+        StringBuilder response = new StringBuilder()
+                .append("HTTP/1.1 ").append(reply.status).append(' ').append(reason(reply.status)).append("\r\n")
+                .append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
+                .append("\r\n")
+                .append("x-amz-request-id: ").append(requestId).append("\r\n");
+        for (String[] h : reply.headers) {
+            response.append(h[0]).append(": ").append(h[1]).append("\r\n");
+        }
+        if (xml.length > 0) {
+            response.append("Content-Type: application/xml\r\n");
+        }
+        response.append("Content-Length: ").append(withBody ? xml.length : 0).append("\r\n");
+        if (close) {
+            response.append("Connection: close\r\n");
+        }
+        response.append("\r\n");
+        out.write(response.toString().getBytes(StandardCharsets.ISO_8859_1));
         if (withBody) {
             out.write(xml);
         }
         out.flush();
+    }
+
+    /**
+     * The emulation answers the request: its body is read (after a 100 Continue when the client waits for one) and
+     * nothing goes to the server.
+     */
+    private Next answerHere(ProxyEmulation emulation, Request request, Head head, In bodyIn, OutputStream out,
+            Framing body, boolean clientAwaitsContinue) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        if (body.hasBody()) {
+            if (clientAwaitsContinue) {
+                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+            if (!decodeBody(bodyIn, body, received, MAX_EMULATED_BODY)) {
+                throw new IOException("request body larger than " + MAX_EMULATED_BODY + " bytes for " + request);
+            }
+        }
+        Reply reply;
+        try {
+            reply = emulation.answer(request, received.toByteArray());
+        } catch (RuntimeException e) {
+            reply = emulationFailed(e);
+        }
+        boolean close = head.wantsClose();
+        request.finish(reply.status, "answered by the proxy");
+        sendReply(head, out, reply, close);
         return close ? Next.CLOSE : Next.KEEP_ALIVE;
+    }
+
+    /** A bug in an emulation reaches the test as a 500 with the reason, not as a dead connection. */
+    private static Reply emulationFailed(RuntimeException e) {
+        return Reply.s3Error(500, "InternalError", "fault proxy emulation failed: " + e);
     }
 
     private Next stall(Request request, Head head, In in, OutputStream out, Framing body, boolean expectsContinue,
@@ -173,6 +232,10 @@ final class FaultProxyConnection {
      */
     private Next forward(Request request, Head head, In bodyIn, OutputStream out, Framing body,
             boolean clientAwaitsContinue, Action action) throws IOException {
+        ProxyEmulation emulation = action.kind == Action.Kind.PASS ? proxy.emulation() : null;
+        if (emulation != null && emulation.answers(request)) {
+            return answerHere(emulation, request, head, bodyIn, out, body, clientAwaitsContinue);
+        }
         String outcome = request.outcome();
         boolean answered = false; // bytes of a final response went to the client
         try {
@@ -214,6 +277,22 @@ final class FaultProxyConnection {
                 return reset();
             }
             Framing responseBody = Framing.ofResponse(response, head.method);
+            if (emulation != null) {
+                Review review;
+                try {
+                    review = emulation.review(request, response);
+                } catch (RuntimeException e) {
+                    review = Review.replace(emulationFailed(e));
+                }
+                if (review.replacement != null) {
+                    return replaceAnswer(request, head, out, response, responseBody, bodySkipped, clientAwaitsContinue,
+                            review.replacement, outcome + ", reviewed");
+                }
+                if (!review.addedHeaders.isEmpty()) {
+                    response = response.withHeaders(review.addedHeaders);
+                    outcome += ", reviewed";
+                }
+            }
             answered = true;
             request.finish(response.status, outcome); // before the client can see the answer
             out.write(response.raw);
@@ -245,6 +324,19 @@ final class FaultProxyConnection {
             out.flush();
             return Next.CLOSE;
         }
+    }
+
+    /** Sends the emulation's answer instead of the server's, whose body is read and dropped. */
+    private Next replaceAnswer(Request request, Head head, OutputStream out, Head response, Framing responseBody,
+            boolean bodySkipped, boolean clientAwaitsContinue, Reply reply, String outcome) throws IOException {
+        copyBody(upIn, responseBody, null, ALL);
+        if (response.wantsClose() || responseBody.kind == Framing.Kind.UNTIL_CLOSE || bodySkipped) {
+            closeUpstream(false);
+        }
+        boolean close = head.wantsClose() || (bodySkipped && clientAwaitsContinue);
+        request.finish(reply.status, outcome);
+        sendReply(head, out, reply, close);
+        return close ? Next.CLOSE : Next.KEEP_ALIVE;
     }
 
     /** Reads the upstream's answer after the request body; passes on informational answers other than 100. */
@@ -416,6 +508,38 @@ final class FaultProxyConnection {
         }
     }
 
+    /**
+     * Reads a request body without its chunk framing into out, at most limit bytes; false when it is longer (the
+     * rest is left unread).
+     */
+    static boolean decodeBody(In in, Framing framing, OutputStream out, long limit) throws IOException {
+        Budget budget = new Budget(out, limit);
+        switch (framing.kind) {
+            case NONE:
+                return true;
+            case LENGTH:
+                return framing.length <= limit && copyExactly(in, framing.length, budget);
+            case CHUNKED:
+                while (true) {
+                    long size = chunkSize(in.readLine());
+                    if (size == 0) {
+                        while (!isBlank(in.readLine())) {
+                            // trailers are dropped
+                        }
+                        return true;
+                    }
+                    if (!copyExactly(in, size, budget)) {
+                        return false;
+                    }
+                    if (!isBlank(in.readLine())) {
+                        throw new IOException("bad chunked body: no CRLF after a chunk");
+                    }
+                }
+            default:
+                throw new IllegalStateException(framing.kind.toString());
+        }
+    }
+
     private static boolean copyExactly(In in, long length, Budget budget) throws IOException {
         byte[] buf = new byte[16384];
         long left = length;
@@ -458,6 +582,8 @@ final class FaultProxyConnection {
 
     private static String reason(int status) {
         return switch (status) {
+            case 200 -> "OK";
+            case 202 -> "Accepted";
             case 400 -> "Bad Request";
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
@@ -560,7 +686,7 @@ final class FaultProxyConnection {
     }
 
     /** A request or response head: the bytes as received, and what was parsed from them. */
-    static final class Head {
+    static final class Head implements ProxyEmulation.Response {
         final byte[] raw;
         final String method; // requests
         final String target;
@@ -635,7 +761,28 @@ final class FaultProxyConnection {
             return new String(line, 0, end, StandardCharsets.ISO_8859_1);
         }
 
-        String header(String name) {
+        @Override
+        public int status() {
+            return status;
+        }
+
+        /** The same head with more header lines at its end. */
+        Head withHeaders(List<String[]> more) {
+            // The head ends with an empty line, CRLF or a lone LF: the new lines go before it.
+            int blank = raw.length >= 2 && raw[raw.length - 2] == '\r' ? 2 : 1;
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length + 64 * more.size());
+            bytes.write(raw, 0, raw.length - blank);
+            List<String[]> all = new ArrayList<>(headers);
+            for (String[] h : more) {
+                bytes.writeBytes((h[0] + ": " + h[1] + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                all.add(h);
+            }
+            bytes.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            return new Head(bytes.toByteArray(), method, target, status, version, all);
+        }
+
+        @Override
+        public String header(String name) {
             for (String[] h : headers) {
                 if (h[0].equalsIgnoreCase(name)) {
                     return h[1];
