@@ -13,9 +13,12 @@ import btrfss3.crypto.Passphrase;
 import btrfss3.restore.ListEpochs;
 import btrfss3.restore.Restore;
 import btrfss3.restore.RestoreOptions;
+import btrfss3.restore.Thawing;
+import btrfss3.s3.ThawTier;
 import btrfss3.restore.Until;
 import btrfss3.restore.Verify;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,6 +89,24 @@ public class restore implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "SEQ", description = "With --verify: check only the backup with this SEQ.")
     Long only;
 
+    @Option(names = "--thaw", paramLabel = "TIER",
+            description = "Request a thaw of every GLACIER/DEEP_ARCHIVE chunk the run needs: Expedited, Standard or Bulk. Without -s the run only requests.")
+    String thawTier;
+
+    @Option(names = "--thaw-days", paramLabel = "DAYS", defaultValue = "7",
+            description = "Days S3 keeps the thawed copies (default: ${DEFAULT-VALUE}); long enough to finish the restore.")
+    int thawDays;
+
+    @Option(names = "--wait", description = "With --thaw: wait until every chunk is thawed (checking with backoff), then go on.")
+    boolean waitForThaw;
+
+    @Option(names = "--wait-interval", paramLabel = "SECONDS", defaultValue = "60",
+            description = "First pause between thaw checks with --wait; it doubles up to 30 minutes (default: ${DEFAULT-VALUE}).")
+    long waitInterval;
+
+    @Option(names = "--thaw-plan", description = "Show which chunks are archived, their size and the expected thaw time per tier; request nothing.")
+    boolean thawPlan;
+
     @Option(names = {"-d", "--delete-previous"},
             description = "After each increment is received, delete the snapshot it was based on (keep only the newest).")
     boolean deletePrevious;
@@ -107,21 +128,31 @@ public class restore implements Callable<Integer> {
             refuse(deletePrevious, mode + " deletes nothing: leave out -d");
             refuse(withParents, "--with-parents is for a restore");
         } else {
-            refuse(destination == null, "missing option -s/--destination (or use --verify or --list)");
+            refuse(destination == null && thawTier == null && !thawPlan,
+                    "missing option -s/--destination (or use --verify, --list, --thaw or --thaw-plan)");
             refuse(only != null, "--only is for --verify");
         }
+        refuse(list && (thawTier != null || thawPlan), "--list reads no chunk: leave out --thaw and --thaw-plan");
+        refuse(waitForThaw && thawTier == null, "--wait goes with --thaw TIER");
+        refuse(thawPlan && (waitForThaw || destination != null), "--thaw-plan only shows the plan: leave out --wait and -s");
+        refuse(thawDays < 1, "--thaw-days must be at least 1");
+        refuse(waitInterval < 0, "--wait-interval must not be negative");
+        var thawing = new Thawing(thawTier == null ? null : ThawTier.parse(thawTier), thawDays, waitForThaw, thawPlan,
+                Duration.ofSeconds(waitInterval));
         refuse(epoch == null && !list, "missing option -e/--epoch");
         refuse(json && !list, "--json is for --list");
         refuse(list && (until != null || only != null), "--list shows every backup: leave out --until and --only");
         var options = new RestoreOptions(privateKey, new Passphrase(passphraseFile, passphraseEnv), identity, bucket, prefix, epoch,
-                destination, deletePrevious, s3.settings(), verbose, until == null ? null : Until.parse(until), withParents, only);
+                destination, deletePrevious, s3.settings(), verbose, until == null ? null : Until.parse(until), withParents, only, thawing);
         if (verify) {
             return new Verify(options, Log.standard(verbose)).run();
         }
         if (list) {
             return new ListEpochs(options, json, Log.standard(verbose), System.out).run();
         }
-        Preconditions.requireRoot();
+        if (destination != null) {
+            Preconditions.requireRoot();
+        }
         return new Restore(options, Log.standard(verbose)).run();
     }
 

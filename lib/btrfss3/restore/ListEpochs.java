@@ -10,6 +10,7 @@ import btrfss3.layout.ObjectLayout;
 import btrfss3.manifest.Manifest;
 import btrfss3.s3.S3Clients;
 import btrfss3.s3.S3Errors;
+import btrfss3.s3.ThawPlan;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ public final class ListEpochs {
                     (String) epoch.get("epoch"), String.valueOf(b.get("seq")),
                     ((String) b.get("time")).replace('T', ' ').replace("Z", ""), kind,
                     b.get("format") == null ? "-" : (String) b.get("format"), String.valueOf(b.get("chunks")),
-                    bytes((Long) b.get("storedBytes")), String.join(",", (List<String>) b.get("storageClasses")),
+                    ThawPlan.size((Long) b.get("storedBytes")), String.join(",", (List<String>) b.get("storageClasses")),
                     state, b.get("chain") == null ? "-" : String.valueOf(b.get("chain"))});
             }
         }
@@ -145,17 +146,5 @@ public final class ListEpochs {
             }
             out.println(line.toString().stripTrailing());
         }
-    }
-
-    /** Binary units, as the README's restore planning uses. */
-    static String bytes(long n) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = n;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return u == 0 ? n + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -52,14 +52,24 @@ public final class Restore {
     public int run() {
         ObjectLayout layout = new ObjectLayout(options.prefix());
         ObjectLayout.checkEpoch(options.epoch());
-        btrfs.requireInstalled();
-        checkDestination();
+        boolean receiving = options.destination() != null;
+        if (receiving) {
+            btrfs.requireInstalled();
+            checkDestination();
+        }
         List<RestoreKey> keys = KeyFiles.forRestore(options.privateKey(), options.passphrase(), options.ageIdentities());
         try (S3Client s3 = S3Clients.create(options.s3(), 8)) {
             List<Part> parts = plan(new EpochReader(s3, options.bucket(), log), layout, keys);
             List<OpenedBackup> all = parts.stream().flatMap(p -> p.backups().stream()).toList();
-            checkTargets(all);
-            Archive.requireReadable(s3, options.bucket(), all.stream().flatMap(b -> b.backup().chunks().stream()).toList());
+            if (receiving) {
+                checkTargets(all);
+            }
+            // Without -s the run only thaws (or plans a thaw): its work ends here.
+            if (options.thawing().ensureReadable(s3, options.bucket(),
+                    all.stream().flatMap(b -> b.backup().chunks().stream()).toList(), log, receiving) == Thawing.Next.STOP
+                    || !receiving) {
+                return ExitCode.OK;
+            }
             Thread hook = new Thread(this::onSignal, "restore-signal");
             Runtime.getRuntime().addShutdownHook(hook);
             try {

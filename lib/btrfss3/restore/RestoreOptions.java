@@ -18,4 +18,5 @@ public record RestoreOptions(
         boolean verbose,
         Long until,
         boolean withParents,
-        Long only) {}
+        Long only,
+        Thawing thawing) {}

@@ -51,8 +51,11 @@ public final class Verify {
             }
             EpochReader.Opened opened = reader.open(backups, keys,
                     "s3://" + options.bucket() + "/" + layout.epochPrefix(options.epoch()));
-            Archive.requireReadable(s3, options.bucket(),
-                    opened.backups().stream().flatMap(b -> b.backup().chunks().stream()).toList());
+            if (options.thawing().ensureReadable(s3, options.bucket(),
+                    opened.backups().stream().flatMap(b -> b.backup().chunks().stream()).toList(), log, true)
+                    == Thawing.Next.STOP) {
+                return ExitCode.OK;
+            }
             List<Result> results = new ArrayList<>();
             Set<UUID> earlier = new HashSet<>();
             for (OpenedBackup b : opened.backups()) {
