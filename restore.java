@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
             "  1  usage error, listing failed, no backup found, wrong key",
             "  2  a backup did not restore (--verify: is damaged); the last good snapshot is kept",
             "  3  btrfs is not installed",
-            "  4  chunks are in GLACIER/DEEP_ARCHIVE and must be thawed first",
+            "  4  chunks are in GLACIER/DEEP_ARCHIVE and are not thawed yet (see --thaw)",
             ""})
 public class restore implements Callable<Integer> {
     @Option(names = {"-k", "--private-key"}, paramLabel = "FILE",
