@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 /**
  * The reporting options of both scripts ({@code --progress}, {@code --json},
  * {@code --prometheus-file}) and the run's reporting from start to end. A command calls
- * {@link #begin} first thing, {@link #showProgress} around its work, takes its {@link Log} from
- * {@link #log}, and passes {@link btrfss3.cli.RunListener#runEnded} on to {@link #end}.
+ * {@link #begin} first thing and declares its entries in the report, then does its work inside
+ * {@link #start} (a try-with-resources), takes its {@link Log} from {@link #log}, and passes
+ * {@link btrfss3.cli.RunListener#runEnded} on to {@link #end}.
  *
  * <p>With {@code --json}, stdout carries the JSON line and nothing else: what would have gone to
  * stdout (the {@code -v} messages, a result line) goes to stderr instead.
@@ -53,12 +54,24 @@ public final class ReportOptions {
     }
 
     /**
-     * Starts the run's report, then checks these options: a failure of that check is reported too.
+     * Starts the run's report. Never fails, so that whatever fails later is reported.
      *
      * @param successCodes exit codes after which the work is done (see {@link RunReport})
      */
     public RunReport begin(String command, Set<Integer> successCodes) {
         report = new RunReport(command, Clock.systemUTC(), successCodes);
+        return report;
+    }
+
+    /**
+     * Checks these options, then starts the progress line if wanted: {@code always}, or
+     * {@code auto} with stderr a terminal. Close it before the command's last message: ending the
+     * line there keeps an error on a line of its own.
+     */
+    public ProgressDisplay start() {
+        if (report == null) {
+            throw new IllegalStateException("start() before begin()");
+        }
         if (noProgress && progress == When.ALWAYS) {
             throw Failure.usage("--no-progress and --progress=always contradict each other");
         }
@@ -71,17 +84,9 @@ public final class ReportOptions {
                 throw Failure.usage("--prometheus-file: " + prometheusFile + " is a directory");
             }
         }
-        return report;
-    }
-
-    /**
-     * Starts the progress line, if wanted: {@code always}, or {@code auto} with stderr a terminal.
-     * Close it before the command's last message: ending the line there keeps errors on their own.
-     */
-    public ProgressDisplay showProgress() {
         When when = noProgress ? When.NEVER : progress;
         boolean on = when == When.ALWAYS || when == When.AUTO && Terminal.stderrIsTerminal();
-        display = on && report != null ? ProgressDisplay.start(report.progress(), err) : ProgressDisplay.off();
+        display = on ? ProgressDisplay.start(report.progress(), err) : ProgressDisplay.off();
         return display;
     }
 

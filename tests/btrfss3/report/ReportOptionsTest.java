@@ -38,7 +38,7 @@ class ReportOptionsTest {
     void underJsonStdoutCarriesTheJsonLineAndNothingElse() {
         options.json = true;
         options.begin("backup", Set.of(0)).label("epoch", "e");
-        options.showProgress();
+        options.start();
         var log = options.log(true);
         log.info("Backing up");
         log.result("Stored");
@@ -54,7 +54,7 @@ class ReportOptionsTest {
     @Test
     void withoutJsonTheLogKeepsItsStreamsAndNothingIsAdded() {
         options.begin("backup", Set.of(0));
-        options.showProgress();
+        options.start();
         options.log(true).info("Backing up");
         options.end(0, null);
         assertEquals("Backing up\n", out());
@@ -65,7 +65,8 @@ class ReportOptionsTest {
     void aProblemWithTheOptionsIsAUsageErrorThatIsReportedToo() {
         options.json = true;
         options.prometheusFile = dir.resolve("missing/backup.prom");
-        Failure f = assertThrows(Failure.class, () -> options.begin("backup", Set.of(0)));
+        options.begin("backup", Set.of(0));
+        Failure f = assertThrows(Failure.class, options::start);
         assertEquals(1, f.exitCode());
         assertTrue(f.getMessage().startsWith("--prometheus-file: directory "), f.getMessage());
         options.end(1, f.getMessage());
@@ -80,6 +81,7 @@ class ReportOptionsTest {
         options.json = true;
         options.prometheusFile = dir.resolve("backup.prom");
         options.begin("backup", Set.of(0));
+        options.start();
         // The file's place is taken by a directory after the options were checked.
         Files.createDirectories(dir.resolve("backup.prom/x"));
         options.end(0, null);
@@ -91,16 +93,16 @@ class ReportOptionsTest {
     void progressIsShownWhenForcedAndNeverWhenRefused() {
         options.begin("backup", Set.of(0));
         options.progress = ReportOptions.When.ALWAYS;
-        ProgressDisplay shown = options.showProgress();
+        ProgressDisplay shown = options.start();
         assertTrue(shown.isOn());
         shown.close();
         options.progress = ReportOptions.When.NEVER;
-        assertFalse(options.showProgress().isOn());
+        assertFalse(options.start().isOn());
         options.progress = ReportOptions.When.AUTO;
         options.noProgress = true;
-        assertFalse(options.showProgress().isOn());
+        assertFalse(options.start().isOn());
         options.progress = ReportOptions.When.ALWAYS;
-        assertThrows(Failure.class, () -> options.begin("backup", Set.of(0)));
+        assertThrows(Failure.class, options::start);
     }
 
     @Test
