@@ -42,6 +42,7 @@ public final class Backup {
     private final Log log;
     private final Btrfs btrfs = new Btrfs();
     private final Clock clock;
+    private final BackupReport report;
     private final Object stateLock = new Object();
     private Stage stage = Stage.PREPARING;
     private boolean cancelled;
@@ -55,10 +56,11 @@ public final class Backup {
     private SnapshotStore store;
     private SequenceId id;
 
-    public Backup(BackupOptions options, Log log, Clock clock) {
+    public Backup(BackupOptions options, Log log, Clock clock, BackupReport report) {
         this.options = options;
         this.log = log;
         this.clock = clock;
+        this.report = report;
     }
 
     /** Runs the backup and returns the exit code; user-facing failures are thrown as {@link Failure}. */
@@ -108,6 +110,7 @@ public final class Backup {
                        StorageClass storageClass, ChainPlanner.Plan plan) {
         id = SequenceId.create(seq());
         Path parent = plan.parent().map(p -> store.snapshot(p.epoch(), p.seq())).orElse(null);
+        report.planned(id.seq(), plan.parent());
         Path snapshot;
         synchronized (stateLock) {
             stage = Stage.SNAPSHOT_TAKEN;
@@ -134,7 +137,9 @@ public final class Backup {
                 if (cancelled) {
                     throw new IOException("interrupted");
                 }
-                uploader.putSmall(folder + format.markerName(), format.marker(info), StorageClass.STANDARD);
+                byte[] marker = format.marker(info);
+                uploader.putSmall(folder + format.markerName(), marker, StorageClass.STANDARD);
+                report.markerStored(marker.length);
                 stage = Stage.MARKER_STORED;
             }
         } catch (IOException | RuntimeException e) {
@@ -184,6 +189,7 @@ public final class Backup {
                 throw new IOException("the stream needs more than " + ChunkNames.MAX_CHUNKS
                         + " chunks; use a larger chunk size (-S)");
             }
+            report.chunkOpened(index);
             ObjectUploader.Writer w = uploader.open(folder + ChunkNames.name(index));
             writers.add(w);
             StageOutputStream stage = new StageOutputStream(format.encryptChunk(w), STAGE_BUFFER, STAGE_DEPTH, encryptors);
@@ -195,6 +201,7 @@ public final class Backup {
             byte[] buf = new byte[1 << 20];
             int n;
             while ((n = in.read(buf)) > 0) {
+                report.sent(n);
                 lz4.write(buf, 0, n);
             }
             int exit = waitFor(send);
@@ -209,6 +216,7 @@ public final class Backup {
             try {
                 encryptions.get(i).done().get();
                 w.completion().get();
+                report.chunkStored(w.size());
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 throw cause instanceof IOException io ? io
