@@ -6,14 +6,20 @@
 import btrfss3.Dependencies;
 import btrfss3.backup.Backup;
 import btrfss3.backup.BackupOptions;
+import btrfss3.backup.BackupReport;
 import btrfss3.cli.Cli;
+import btrfss3.cli.ExitCode;
 import btrfss3.cli.Failure;
-import btrfss3.cli.Log;
 import btrfss3.cli.Preconditions;
+import btrfss3.cli.RunListener;
 import btrfss3.cli.S3Options;
 import btrfss3.layout.ChunkSize;
+import btrfss3.report.ProgressDisplay;
+import btrfss3.report.ReportOptions;
+import btrfss3.report.RunReport;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -32,7 +38,7 @@ import picocli.CommandLine.Option;
             "  3  btrfs is not installed",
             "  4  stored, but the previous snapshot could not be deleted (-d)",
             ""})
-public class backup implements Callable<Integer> {
+public class backup implements Callable<Integer>, RunListener {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Key key;
 
@@ -100,17 +106,32 @@ public class backup implements Callable<Integer> {
     @Mixin
     S3Options s3;
 
+    @Mixin
+    ReportOptions report;
+
     @Override
     public Integer call() {
-        Preconditions.requireRoot();
-        if ((objectLockMode == null) != (objectLockDays == null) || objectLockDays != null && objectLockDays < 1) {
-            throw Failure.usage("--object-lock-mode and --object-lock-days (at least 1) go together");
+        // Exit 4 is a stored backup whose old snapshot stayed: the data is safe, so it counts as a success.
+        RunReport run = report.begin("backup", Set.of(ExitCode.OK, ExitCode.PARTIAL))
+                .label("bucket", bucket).label("prefix", prefix).label("epoch", epoch)
+                .label("subvolume", subvolume.toString());
+        BackupReport backupReport = new BackupReport(run);
+        try (ProgressDisplay progress = report.start()) {
+            Preconditions.requireRoot();
+            if ((objectLockMode == null) != (objectLockDays == null) || objectLockDays != null && objectLockDays < 1) {
+                throw Failure.usage("--object-lock-mode and --object-lock-days (at least 1) go together");
+            }
+            var lock = objectLockMode == null ? null : new BackupOptions.ObjectLock(objectLockMode.name(), objectLockDays);
+            var options = new BackupOptions(key.publicKey, key.recipients, bucket, prefix, epoch, storageClass, subvolume,
+                    ChunkSize.parse(chunkSize), deletePrevious, branchEpoch, s3.settings(),
+                    ChunkSize.parse(partSize), Math.max(1, parallel), lock, verbose);
+            return new Backup(options, report.log(verbose), Clock.systemUTC(), backupReport).run();
         }
-        var lock = objectLockMode == null ? null : new BackupOptions.ObjectLock(objectLockMode.name(), objectLockDays);
-        var options = new BackupOptions(key.publicKey, key.recipients, bucket, prefix, epoch, storageClass, subvolume,
-                ChunkSize.parse(chunkSize), deletePrevious, branchEpoch, s3.settings(),
-                ChunkSize.parse(partSize), Math.max(1, parallel), lock, verbose);
-        return new Backup(options, Log.standard(verbose), Clock.systemUTC()).run();
+    }
+
+    @Override
+    public void runEnded(int exitCode, String error) {
+        report.end(exitCode, error);
     }
 
     public static void main(String[] args) {

@@ -47,6 +47,7 @@ public final class Backup {
     private final Log log;
     private final Btrfs btrfs = new Btrfs();
     private final Clock clock;
+    private final BackupReport report;
     private final Object stateLock = new Object();
     private Stage stage = Stage.PREPARING;
     private boolean cancelled;
@@ -60,10 +61,11 @@ public final class Backup {
     private SnapshotStore store;
     private SequenceId id;
 
-    public Backup(BackupOptions options, Log log, Clock clock) {
+    public Backup(BackupOptions options, Log log, Clock clock, BackupReport report) {
         this.options = options;
         this.log = log;
         this.clock = clock;
+        this.report = report;
     }
 
     /** Runs the backup and returns the exit code; user-facing failures are thrown as {@link Failure}. */
@@ -113,6 +115,7 @@ public final class Backup {
                        StorageClass storageClass, ChainPlanner.Plan plan) {
         id = SequenceId.create(seq());
         Path parent = plan.parent().map(p -> store.snapshot(p.epoch(), p.seq())).orElse(null);
+        report.planned(id.seq(), plan.parent());
         Path snapshot;
         synchronized (stateLock) {
             stage = Stage.SNAPSHOT_TAKEN;
@@ -140,12 +143,16 @@ public final class Backup {
                     plan.parent().map(p -> new Manifest.Parent(p.epoch(), p.seq())).orElse(null), plan.fromOtherEpoch(),
                     streamUuid(info), parent == null ? null : streamUuid(btrfs.show(parent)), sent.chunks(), sent.stream());
             // The manifest goes up before the marker, so every complete backup made by this version has one.
-            uploader.putSmall(folder + Manifest.OBJECT_NAME, encrypt(format, manifest.toJson()), StorageClass.STANDARD);
+            byte[] stored = encrypt(format, manifest.toJson());
+            uploader.putSmall(folder + Manifest.OBJECT_NAME, stored, StorageClass.STANDARD);
+            report.metadataStored(stored.length);
             synchronized (stateLock) {
                 if (cancelled) {
                     throw new IOException("interrupted");
                 }
-                uploader.putSmall(folder + format.markerName(), format.marker(info), StorageClass.STANDARD);
+                byte[] marker = format.marker(info);
+                uploader.putSmall(folder + format.markerName(), marker, StorageClass.STANDARD);
+                report.metadataStored(marker.length);
                 stage = Stage.MARKER_STORED;
             }
         } catch (IOException | RuntimeException e) {
@@ -213,6 +220,7 @@ public final class Backup {
                 throw new IOException("the stream needs more than " + ChunkNames.MAX_CHUNKS
                         + " chunks; use a larger chunk size (-S)");
             }
+            report.chunkOpened(index);
             ObjectUploader.Writer w = uploader.open(folder + ChunkNames.name(index));
             writers.add(w);
             // The stored object is hashed on the encryption thread, next to the cipher.
@@ -234,6 +242,7 @@ public final class Backup {
             while ((n = in.read(buf)) > 0) {
                 streamHash.update(buf, 0, n);
                 streamBytes += n;
+                report.sent(n);
                 lz4.write(buf, 0, n);
             }
             int exit = waitFor(send);
@@ -248,6 +257,7 @@ public final class Backup {
             try {
                 encryptions.get(i).done().get();
                 w.completion().get();
+                report.chunkStored(w.size());
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 throw cause instanceof IOException io ? io

@@ -7,7 +7,8 @@ import picocli.CommandLine;
 /**
  * Runs a script's picocli command with the project's conventions: usage errors exit 1 with the
  * option named, {@link Failure}s print one line and exit with their code, and nothing prints a
- * stack trace unless BTRFS_SEND_TO_S3_DEBUG is set.
+ * stack trace unless BTRFS_SEND_TO_S3_DEBUG is set. A command that is a {@link RunListener} is told
+ * how its run ended, failures included.
  */
 public final class Cli {
     private Cli() {}
@@ -28,10 +29,13 @@ public final class Cli {
         // Unknown options are collected rather than thrown at once, so that they are the error
         // reported even when required options are missing too: a typo is the likelier cause.
         cl.setUnmatchedArgumentsAllowed(true);
+        boolean[] ran = {false};
+        String[] error = {null};
         cl.setExecutionStrategy(parsed -> {
             if (!parsed.unmatched().isEmpty()) {
                 throw new CommandLine.UnmatchedArgumentException(parsed.commandSpec().commandLine(), parsed.unmatched());
             }
+            ran[0] = !parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested();
             return new CommandLine.RunLast().execute(parsed);
         });
         cl.setParameterExceptionHandler((e, a) -> {
@@ -47,6 +51,7 @@ public final class Cli {
         cl.setExecutionExceptionHandler((e, c, parsed) -> {
             PrintWriter err = c.getErr();
             if (e instanceof Failure f) {
+                error[0] = f.getMessage();
                 err.println("ERROR: " + f.getMessage());
                 if (debug() && f.getCause() != null) {
                     f.getCause().printStackTrace(err);
@@ -54,14 +59,19 @@ public final class Cli {
                 err.flush();
                 return f.exitCode();
             }
-            err.println("ERROR: unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            error[0] = "unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            err.println("ERROR: " + error[0]);
             if (debug()) {
                 e.printStackTrace(err);
             }
             err.flush();
             return ExitCode.FAILED;
         });
-        return cl.execute(args);
+        int exitCode = cl.execute(args);
+        if (ran[0] && command instanceof RunListener listener) {
+            listener.runEnded(exitCode, error[0]);
+        }
+        return exitCode;
     }
 
     private static boolean debug() {

@@ -3,8 +3,9 @@ package btrfss3.cli;
 import java.io.PrintStream;
 
 /**
- * What the tools say. Warnings and errors go to stderr, where cron mails them; progress goes to
- * stdout only when asked for, so a good run under cron is silent.
+ * What the tools say. Warnings and errors go to stderr, where cron mails them; what is being done
+ * goes to stdout only when asked for (-v), so a good run under cron is silent. Under --json,
+ * stdout belongs to the JSON line and both streams of a Log are stderr.
  */
 public final class Log {
     private final PrintStream out;

@@ -36,7 +36,10 @@ class SecretsTest extends BtrfsS3Test {
         runs.add(backup("e", "-v", "-S", "256K"));
         nextSecond();
         TreeGenerator.mutate(source, 502);
-        runs.add(backup("e", "-v", "-S", "256K"));
+        // With every report too: the JSON line, the progress line and the metrics file (under /tmp, searched below).
+        Path metrics = Files.createTempDirectory("secrets-metrics").resolve("backup.prom");
+        runs.add(backup("e", "-v", "-S", "256K", "--json", "--progress=always", "--prometheus-file", metrics.toString()));
+        assertTrue(Files.exists(metrics));
 
         List<String> passwords = new ArrayList<>();
         for (S3Object marker : objects("host/e/").stream().filter(o -> o.key().endsWith("btrfs_sess_key_enc.dat")).toList()) {
