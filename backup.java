@@ -7,6 +7,7 @@ import btrfss3.Dependencies;
 import btrfss3.backup.Backup;
 import btrfss3.backup.BackupOptions;
 import btrfss3.backup.BackupReport;
+import btrfss3.cli.BucketOptions;
 import btrfss3.cli.Cli;
 import btrfss3.cli.ExitCode;
 import btrfss3.cli.Failure;
@@ -52,12 +53,8 @@ public class backup implements Callable<Integer>, RunListener {
         Path recipients;
     }
 
-    @Option(names = {"-b", "--bucket"}, paramLabel = "BUCKET", required = true, description = "S3 bucket.")
-    String bucket;
-
-    @Option(names = {"-p", "--prefix"}, paramLabel = "PREFIX", required = true,
-            description = "Key prefix in the bucket, e.g. the machine's name (no leading or trailing '/').")
-    String prefix;
+    @Mixin
+    BucketOptions where;
 
     @Option(names = {"-e", "--epoch"}, paramLabel = "EPOCH", required = true,
             description = "Chain name. A new epoch starts with a full backup; later runs add increments.")
@@ -113,7 +110,7 @@ public class backup implements Callable<Integer>, RunListener {
     public Integer call() {
         // Exit 4 is a stored backup whose old snapshot stayed: the data is safe, so it counts as a success.
         RunReport run = report.begin("backup", Set.of(ExitCode.OK, ExitCode.PARTIAL))
-                .label("bucket", bucket).label("prefix", prefix).label("epoch", epoch)
+                .label("bucket", where.bucket).label("prefix", where.prefix).label("epoch", epoch)
                 .label("subvolume", subvolume.toString());
         BackupReport backupReport = new BackupReport(run);
         try (ProgressDisplay progress = report.start()) {
@@ -122,7 +119,7 @@ public class backup implements Callable<Integer>, RunListener {
                 throw Failure.usage("--object-lock-mode and --object-lock-days (at least 1) go together");
             }
             var lock = objectLockMode == null ? null : new BackupOptions.ObjectLock(objectLockMode.name(), objectLockDays);
-            var options = new BackupOptions(key.publicKey, key.recipients, bucket, prefix, epoch, storageClass, subvolume,
+            var options = new BackupOptions(key.publicKey, key.recipients, where.bucket, where.prefix, epoch, storageClass, subvolume,
                     ChunkSize.parse(chunkSize), deletePrevious, branchEpoch, s3.settings(),
                     ChunkSize.parse(partSize), Math.max(1, parallel), lock, verbose);
             return new Backup(options, report.log(verbose), Clock.systemUTC(), backupReport).run();

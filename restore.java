@@ -4,21 +4,29 @@
 //SOURCES lib/**/*.java
 
 import btrfss3.Dependencies;
+import btrfss3.cli.BucketOptions;
 import btrfss3.cli.Cli;
+import btrfss3.cli.ExitCode;
 import btrfss3.cli.Failure;
 import btrfss3.cli.Log;
 import btrfss3.cli.Preconditions;
+import btrfss3.cli.RunListener;
 import btrfss3.cli.S3Options;
 import btrfss3.crypto.Passphrase;
 import btrfss3.restore.ListEpochs;
+import btrfss3.report.ProgressDisplay;
+import btrfss3.report.ReportOptions;
+import btrfss3.report.RunReport;
 import btrfss3.restore.Restore;
 import btrfss3.restore.RestoreOptions;
+import btrfss3.restore.RestoreReport;
 import btrfss3.restore.Thawing;
 import btrfss3.s3.ThawTier;
 import btrfss3.restore.Until;
 import btrfss3.restore.Verify;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +44,7 @@ import picocli.CommandLine.Option;
             "  3  btrfs is not installed",
             "  4  chunks are in GLACIER/DEEP_ARCHIVE and are not thawed yet (see --thaw)",
             ""})
-public class restore implements Callable<Integer> {
+public class restore implements Callable<Integer>, RunListener {
     @Option(names = {"-k", "--private-key"}, paramLabel = "FILE",
             description = "openssl format: RSA private key (PEM: PKCS#8 or PKCS#1, encrypted or not).")
     Path privateKey;
@@ -53,11 +61,8 @@ public class restore implements Callable<Integer> {
             description = "Read the private key's passphrase from environment variable VAR.")
     String passphraseEnv;
 
-    @Option(names = {"-b", "--bucket"}, paramLabel = "BUCKET", required = true, description = "S3 bucket.")
-    String bucket;
-
-    @Option(names = {"-p", "--prefix"}, paramLabel = "PREFIX", required = true, description = "Key prefix used by the backups.")
-    String prefix;
+    @Mixin
+    BucketOptions where;
 
     @Option(names = {"-e", "--epoch"}, paramLabel = "EPOCH",
             description = "Epoch to restore or verify (with --list: only this one).")
@@ -74,9 +79,6 @@ public class restore implements Callable<Integer> {
     @Option(names = "--list",
             description = "List the epochs under the prefix and their backups; with a key, also what their manifests say.")
     boolean list;
-
-    @Option(names = "--json", description = "With --list: print the listing as JSON.")
-    boolean json;
 
     @Option(names = "--until", paramLabel = "TIME|SEQ",
             description = "Only backups up to this time: a SEQ (Unix seconds) or ISO 8601 (2026-11-26T10:00:00Z; a date includes the whole day, UTC).")
@@ -117,8 +119,39 @@ public class restore implements Callable<Integer> {
     @Mixin
     S3Options s3;
 
+    @Mixin
+    ReportOptions report;
+
     @Override
     public Integer call() {
+        if (list) {
+            // The listing is the output: no run summary, no metrics.
+            refuse(report.prometheusFile() != null, "--list writes no metrics: leave out --prometheus-file");
+            return new ListEpochs(options(), report.json(), Log.standard(verbose), System.out).run();
+        }
+        RunReport run = report.begin(verify ? "verify" : "restore", Set.of(ExitCode.OK))
+                .label("bucket", where.bucket).label("prefix", where.prefix).label("epoch", epoch)
+                .label("destination", destination == null ? null : destination.toString());
+        RestoreReport restoreReport = new RestoreReport(run);
+        try (ProgressDisplay progress = report.start()) {
+            RestoreOptions options = options();
+            if (verify) {
+                return new Verify(options, report.log(verbose), restoreReport).run();
+            }
+            if (destination != null) {
+                Preconditions.requireRoot();
+            }
+            return new Restore(options, report.log(verbose), restoreReport).run();
+        }
+    }
+
+    @Override
+    public void runEnded(int exitCode, String error) {
+        report.end(exitCode, error);
+    }
+
+    /** Checks how the options combine, then gathers them. */
+    private RestoreOptions options() {
         if (verify && list) {
             throw Failure.usage("--verify and --list are separate runs");
         }
@@ -140,20 +173,10 @@ public class restore implements Callable<Integer> {
         var thawing = new Thawing(thawTier == null ? null : ThawTier.parse(thawTier), thawDays, waitForThaw, thawPlan,
                 Duration.ofSeconds(waitInterval));
         refuse(epoch == null && !list, "missing option -e/--epoch");
-        refuse(json && !list, "--json is for --list");
         refuse(list && (until != null || only != null), "--list shows every backup: leave out --until and --only");
-        var options = new RestoreOptions(privateKey, new Passphrase(passphraseFile, passphraseEnv), identity, bucket, prefix, epoch,
-                destination, deletePrevious, s3.settings(), verbose, until == null ? null : Until.parse(until), withParents, only, thawing);
-        if (verify) {
-            return new Verify(options, Log.standard(verbose)).run();
-        }
-        if (list) {
-            return new ListEpochs(options, json, Log.standard(verbose), System.out).run();
-        }
-        if (destination != null) {
-            Preconditions.requireRoot();
-        }
-        return new Restore(options, Log.standard(verbose)).run();
+        return new RestoreOptions(privateKey, new Passphrase(passphraseFile, passphraseEnv), identity, where.bucket,
+                where.prefix, epoch, destination, deletePrevious, s3.settings(), verbose,
+                until == null ? null : Until.parse(until), withParents, only, thawing);
     }
 
     private static void refuse(boolean condition, String message) {

@@ -44,6 +44,15 @@ public final class ReportOptions {
     private RunReport report;
     private ProgressDisplay display = ProgressDisplay.off();
 
+    /** --json was given. */
+    public boolean json() {
+        return json;
+    }
+
+    public Path prometheusFile() {
+        return prometheusFile;
+    }
+
     public ReportOptions() {
         this(System.out, System.err);
     }

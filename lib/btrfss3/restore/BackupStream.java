@@ -31,7 +31,8 @@ final class BackupStream implements Closeable {
     private boolean named;
 
     /** @param hashStream also hash the whole stream against the manifest (verify does; chunk hashes already cover it) */
-    BackupStream(S3Client s3, String bucket, OpenedBackup backup, boolean hashStream) throws IOException {
+    BackupStream(S3Client s3, String bucket, OpenedBackup backup, boolean hashStream, RestoreReport report)
+            throws IOException {
         this.backup = backup;
         if (backup.manifestProblem() != null) {
             throw new IOException(backup.manifestProblem());
@@ -50,7 +51,7 @@ final class BackupStream implements Closeable {
             throw new IOException("it has no chunks");
         }
         InputStream plain = Lz4Streams.decompress(new StageInputStream(
-                new ChunkStream(s3, bucket, chunks, backup.decryptor(), m == null ? null : m.chunks()), 1 << 20, 8));
+                new ChunkStream(s3, bucket, chunks, backup.decryptor(), m == null ? null : m.chunks(), report), 1 << 20, 8));
         this.measured = hashStream && m != null ? new MeasuringInputStream(plain) : null;
         this.in = new SendStreamVerifier(measured != null ? measured : plain);
     }

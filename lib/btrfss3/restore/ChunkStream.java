@@ -27,6 +27,7 @@ final class ChunkStream extends BulkInputStream {
     private final List<S3Object> chunks;
     private final RestoreKey.ChunkDecryptor decryptor;
     private final List<Manifest.Chunk> expected;
+    private final RestoreReport report;
     private int next;
     private InputStream current;
     private MeasuringInputStream stored;
@@ -34,13 +35,14 @@ final class ChunkStream extends BulkInputStream {
 
     /** @param expected the manifest's chunks, in the same order as {@code chunks}; null without a manifest */
     ChunkStream(S3Client s3, String bucket, List<S3Object> chunks, RestoreKey.ChunkDecryptor decryptor,
-                List<Manifest.Chunk> expected) {
+                List<Manifest.Chunk> expected, RestoreReport report) {
         if (expected != null && expected.size() != chunks.size()) {
             throw new IllegalArgumentException("the manifest and the listing differ");
         }
         this.chunks = chunks;
         this.decryptor = decryptor;
         this.expected = expected;
+        this.report = report;
         this.prefetcher = new RangePrefetcher(s3, bucket,
                 chunks.stream().map(c -> new RangePrefetcher.Item(c.key(), c.size())).toList(), RANGE, AHEAD);
     }
@@ -62,6 +64,7 @@ final class ChunkStream extends BulkInputStream {
                 throw new IOException("chunk " + currentKey + ": " + e.getMessage(), e);
             }
             if (n >= 0) {
+                report.read(n);
                 return n;
             }
             checkStored(next - 1);
@@ -85,6 +88,7 @@ final class ChunkStream extends BulkInputStream {
 
     private void open(int index) throws IOException {
         currentKey = chunks.get(index).key();
+        report.chunk(index + 1, chunks.size());
         try {
             stored = new MeasuringInputStream(prefetcher.open(index));
             current = decryptor.decrypt(stored);

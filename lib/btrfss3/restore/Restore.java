@@ -41,9 +41,12 @@ public final class Restore {
     private volatile Path receivingInto;
     private volatile String lastGood;
 
-    public Restore(RestoreOptions options, Log log) {
+    private final RestoreReport report;
+
+    public Restore(RestoreOptions options, Log log, RestoreReport report) {
         this.options = options;
         this.log = log;
+        this.report = report;
     }
 
     /** One epoch's part of the restore, oldest first; with --with-parents the epochs it branched from come first. */
@@ -61,6 +64,7 @@ public final class Restore {
         try (S3Client s3 = S3Clients.create(options.s3(), 8)) {
             List<Part> parts = plan(new EpochReader(s3, options.bucket(), log), layout, keys);
             List<OpenedBackup> all = parts.stream().flatMap(p -> p.backups().stream()).toList();
+            report.planned(all);
             if (receiving) {
                 checkTargets(all);
             }
@@ -171,8 +175,11 @@ public final class Restore {
         // Received UUID -> snapshot, for the snapshots of this restore in the destination: with -d,
         // an increment's own parent (named in its stream) is what goes once it is received.
         Map<String, Path> restored = new LinkedHashMap<>();
+        int total = parts.stream().mapToInt(p -> p.backups().size()).sum();
+        int number = 0;
         for (Part part : parts) {
             for (OpenedBackup p : part.backups()) {
+                report.reading(++number, total);
                 if (!receiveOne(s3, p, restored)) {
                     return ExitCode.FAILED;
                 }
@@ -209,6 +216,7 @@ public final class Restore {
         String parent = null;
         if (alreadyRestored(target)) {
             log.info("Already restored: " + target);
+            report.skipped(p);
         } else {
             if (Btrfs.looksLikeSubvolume(target)) {
                 log.warn("deleting " + target + ", left partly received by an earlier run");
@@ -230,6 +238,7 @@ public final class Restore {
             delete(restored.remove(parent));
         }
         lastGood = name;
+        report.done(p, target);
         return true;
     }
 
@@ -262,7 +271,7 @@ public final class Restore {
         OutputStream out = receive.getOutputStream();
         // Downloads and decryption run ahead on their own threads; decompression and the stream
         // check run here, btrfs receive in its own process.
-        try (BackupStream in = new BackupStream(s3, options.bucket(), p, false)) {
+        try (BackupStream in = new BackupStream(s3, options.bucket(), p, false, report)) {
             byte[] buf = new byte[1 << 20];
             int n;
             while ((n = in.read(buf, 0, buf.length)) > 0) {

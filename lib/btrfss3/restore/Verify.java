@@ -27,9 +27,12 @@ public final class Verify {
     private final RestoreOptions options;
     private final Log log;
 
-    public Verify(RestoreOptions options, Log log) {
+    private final RestoreReport report;
+
+    public Verify(RestoreOptions options, Log log, RestoreReport report) {
         this.options = options;
         this.log = log;
+        this.report = report;
     }
 
     /** One backup's verdict. */
@@ -58,8 +61,13 @@ public final class Verify {
             }
             List<Result> results = new ArrayList<>();
             Set<UUID> earlier = new HashSet<>();
+            report.planned(opened.backups());
             for (OpenedBackup b : opened.backups()) {
+                report.reading(results.size() + 1, opened.backups().size());
                 Result r = verify(s3, b, earlier);
+                if (r.problem() == null) {
+                    report.done(b, null);
+                }
                 results.add(r);
                 report(r);
                 if (r.summary() != null) {
@@ -87,7 +95,7 @@ public final class Verify {
 
     private Result verify(S3Client s3, OpenedBackup b, Set<UUID> earlier) {
         StreamSummary summary;
-        try (BackupStream in = new BackupStream(s3, options.bucket(), b, true)) {
+        try (BackupStream in = new BackupStream(s3, options.bucket(), b, true, report)) {
             byte[] buf = new byte[1 << 20];
             while (in.read(buf, 0, buf.length) > 0) {
                 // Reading is the check.

@@ -107,9 +107,27 @@ class ListAndPointInTimeTest extends BtrfsS3Test {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void untilRestoresAPointInTimeAndWithParentsRestoresABranch() throws IOException {
-        Exec.Result r = restore("daily", "--until", Long.toString(seq(daily.get(1))));
+        Path metrics = targetFs.mountPoint().resolve("restore.prom");
+        Exec.Result r = restore("daily", "--until", Long.toString(seq(daily.get(1))), "--json", "--progress=always",
+                "--prometheus-file", metrics.toString());
         assertEquals(0, r.exit(), r.all());
+        Map<String, Object> summary = Json.parseObject(r.out().strip());
+        assertEquals("ok", summary.get("status"));
+        assertEquals("restore", summary.get("command"));
+        assertEquals(2L, summary.get("backups"));
+        assertEquals(seq(daily.get(1)), summary.get("seq"));
+        assertEquals(target.resolve(daily.get(1).getFileName().toString()).toString(), summary.get("lastSnapshot"));
+        long stored = objectsBySequence("host/daily/").entrySet().stream()
+                .filter(e -> e.getKey().matches(".*/(" + seq(daily.get(0)) + "|" + seq(daily.get(1)) + ")_[0-9a-f]+/"))
+                .flatMap(e -> e.getValue().stream()).filter(o -> o.key().matches(".*/x[a-z]+")).mapToLong(S3Object::size).sum();
+        long read = (Long) summary.get("bytesRead");
+        assertTrue(read > stored - 64 * 20 && read <= stored, "decrypted bytes of the two backups' chunks: " + read + " of " + stored);
+        assertTrue(r.stderr().contains("backup 2 of 2"), "the progress line: " + r.stderr());
+        String prom = Files.readString(metrics);
+        assertTrue(prom.contains("btrfs_send_s3_last_exit_code{command=\"restore\""), prom);
+        assertTrue(prom.contains("btrfs_send_s3_last_backups{"), prom);
         assertSameTree(daily.get(0), target.resolve(daily.get(0).getFileName().toString()));
         assertSameTree(daily.get(1), target.resolve(daily.get(1).getFileName().toString()));
         assertFalse(Files.exists(target.resolve(daily.get(2).getFileName().toString())));

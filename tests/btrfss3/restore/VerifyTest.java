@@ -112,6 +112,16 @@ class VerifyTest extends BtrfsS3Test {
             assertTrue(r.stderr().contains("1 of 2 backups"), d.getKey() + ": " + r.stderr());
             undo.run();
         }
+        damage.get("a flipped byte").run();
+        Exec.Result json = verify("-k", keys.privateKey.toString(), "-e", "e", "--json");
+        assertEquals(2, json.exit(), json.all());
+        Map<String, Object> summary = btrfss3.json.Json.parseObject(json.out().strip());
+        assertEquals("failed", summary.get("status"));
+        assertEquals(2L, summary.get("exitCode"));
+        assertEquals("verify", summary.get("command"));
+        assertEquals(1L, summary.get("backups"), "one backup verified");
+        undo.run();
+
         Exec.Result again = verifyWithKey("e");
         assertEquals(0, again.exit(), "undone, it verifies: " + again.all());
     }
