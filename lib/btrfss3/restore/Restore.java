@@ -228,7 +228,11 @@ public final class Restore {
                 parent = summary.parentUuid() == null ? null : summary.parentUuid().toString();
             } catch (IOException | RuntimeException e) {
                 removePartial(target);
-                log.error("restoring " + b.folder() + " failed: " + e.getMessage());
+                Manifest m = p.manifest();
+                String hint = m != null && m.branch() && !options.withParents()
+                        ? " (it is an increment on snapshot " + m.parent().seq() + " of epoch " + m.parent().epoch()
+                            + ": add --with-parents to restore that first)" : "";
+                log.error("restoring " + b.folder() + " failed: " + e.getMessage() + hint);
                 summarise();
                 return false;
             }

@@ -144,6 +144,7 @@ class ListAndPointInTimeTest extends BtrfsS3Test {
         Exec.Result noParents = scripts.restore(s3.readOnly(), "-k", keys.privateKey.toString(), "-p", "host",
                 "-e", "monthly", "-s", alone.toString());
         assertEquals(2, noParents.exit(), "a branch cannot be received without its parent: " + noParents.all());
+        assertTrue(noParents.stderr().contains("add --with-parents"), noParents.stderr());
 
         Path branch = Files.createDirectory(targetFs.mountPoint().resolve("branch"));
         Exec.Result withParents = scripts.restore(s3.readOnly(), "-k", keys.privateKey.toString(), "-p", "host",
