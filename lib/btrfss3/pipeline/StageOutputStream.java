@@ -47,7 +47,7 @@ public final class StageOutputStream extends BulkOutputStream {
             }
         } catch (Throwable t) {
             done.completeExceptionally(t);
-            queue.clear(); // unblock a writer waiting for room
+            queue.clear(); // unblocks a writer waiting for room
             return;
         }
         done.complete(null);
@@ -77,9 +77,9 @@ public final class StageOutputStream extends BulkOutputStream {
     private void hand(Buffer b) throws IOException {
         failIfDownstreamFailed();
         try {
-            while (!queue.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                failIfDownstreamFailed();
-            }
+            // A failing worker empties the queue before it stops, so this never waits for a dead one;
+            // the next hand-over then reports its error.
+            queue.put(b);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted");
@@ -91,8 +91,10 @@ public final class StageOutputStream extends BulkOutputStream {
             try {
                 done.join();
             } catch (java.util.concurrent.CompletionException e) {
+                // A new exception each time: the writer may see the error twice (write, then close),
+                // and try-with-resources cannot add an exception to itself as suppressed.
                 Throwable cause = e.getCause();
-                throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+                throw new IOException(cause.getMessage(), cause);
             }
         }
     }
