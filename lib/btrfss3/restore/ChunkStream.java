@@ -79,6 +79,9 @@ final class ChunkStream extends BulkInputStream {
             return;
         }
         Manifest.Chunk want = expected.get(index);
+        if (!currentKey.endsWith("/" + want.name())) {
+            throw new IOException("chunk " + currentKey + " is not where the manifest has " + want.name());
+        }
         stored.transferTo(OutputStream.nullOutputStream());
         if (stored.bytes() != want.storedBytes() || !stored.sha256Hex().equals(want.sha256())) {
             throw new IOException("chunk " + currentKey + " is not the object the backup stored (its SHA-256 or size "

@@ -58,8 +58,13 @@ public final class ListEpochs {
                 List<StoredBackup> backups = reader.list(layout, epoch);
                 Map<String, Manifest> manifests = new LinkedHashMap<>();
                 if (keyed) {
-                    for (OpenedBackup b : reader.open(backups, keys, epoch).backups()) {
-                        manifests.put(b.folder(), b.manifest());
+                    try {
+                        for (OpenedBackup b : reader.open(backups, keys, epoch).backups()) {
+                            manifests.put(b.folder(), b.manifest());
+                        }
+                    } catch (Failure e) {
+                        // Another format, or other keys: the rest of the prefix can still be listed.
+                        log.warn("epoch " + epoch + ": " + e.getMessage());
                     }
                 }
                 result.add(epoch(epoch, backups, manifests, keyed));
