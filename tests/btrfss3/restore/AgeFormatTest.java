@@ -138,7 +138,7 @@ class AgeFormatTest extends BtrfsS3Test {
 
         Exec.Result wrongKind = restore("e");
         assertEquals(1, wrongKind.exit(), wrongKind.all());
-        assertTrue(wrongKind.stderr().contains("is in the age format: restore it with -i"), wrongKind.stderr());
+        assertTrue(wrongKind.stderr().contains("is in the age format: read it with -i"), wrongKind.stderr());
         Exec.Result both = scripts.restore(s3.readOnly(), "-i", x25519Identity.toString(), "-k", keys.privateKey.toString(),
                 "-p", "host", "-e", "e", "-s", target.toString());
         assertEquals(0, both.exit(), both.all());
