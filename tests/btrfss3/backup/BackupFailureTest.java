@@ -29,7 +29,7 @@ class BackupFailureTest extends BtrfsS3Test {
                         "no tombstone of an unfinished snapshot left");
             }
         }
-        assertEquals(backupsBefore, objects("host/" + epoch + "/").stream().filter(o -> o.key().endsWith(".dat")).count(),
+        assertEquals(backupsBefore, objects("host/" + epoch + "/").stream().filter(o -> o.key().endsWith("/btrfs_sess_key_enc.dat")).count(),
                 "no new marker");
         assertEquals(List.of(), admin.listMultipartUploads(b -> b.bucket(bucket)).uploads(), "no open multipart upload");
     }

@@ -60,7 +60,9 @@ class BackupFormatTest extends BtrfsS3Test {
             Path keyFile = Files.write(work.resolve("key"), password);
 
             List<S3Object> chunks = objects.stream().filter(o -> o.key().matches(".*/x[a-z]+")).toList();
-            assertEquals(objects.size() - 1, chunks.size(), "only chunks and the marker: " + objects);
+            assertEquals(objects.size() - 2, chunks.size(), "only chunks, the manifest and the marker: " + objects);
+            assertEquals("STANDARD", objects.stream().filter(o -> o.key().endsWith("/btrfs_manifest_enc.dat")).findFirst()
+                    .orElseThrow().storageClassAsString(), "the manifest must be readable without a thaw");
             ByteArrayOutputStream compressed = new ByteArrayOutputStream();
             for (int c = 0; c < chunks.size(); c++) {
                 S3Object o = chunks.get(c);
@@ -89,8 +91,8 @@ class BackupFormatTest extends BtrfsS3Test {
         TreeGenerator.generate(source, 3, 1L << 20, 512L << 10);
         backup("one", "-S", "1G");
         var objects = objects("host/one/");
-        assertEquals(2, objects.size(), objects.toString());
-        assertArrayEquals(new String[] {"btrfs_sess_key_enc.dat", "xaaaa"},
+        assertEquals(3, objects.size(), objects.toString());
+        assertArrayEquals(new String[] {"btrfs_manifest_enc.dat", "btrfs_sess_key_enc.dat", "xaaaa"},
                 objects.stream().map(o -> o.key().substring(o.key().lastIndexOf('/') + 1)).sorted().toArray());
     }
 }

@@ -76,7 +76,7 @@ class FaultToleranceTest extends BtrfsS3Test {
                 assertEquals(List.of(), s.filter(p -> p.getFileName().toString().matches("\\d+")).toList());
             }
         }
-        assertEquals(backupsBefore, objects("host/" + epoch + "/").stream().filter(o -> o.key().endsWith(".dat")).count(),
+        assertEquals(backupsBefore, objects("host/" + epoch + "/").stream().filter(o -> o.key().endsWith("/btrfs_sess_key_enc.dat")).count(),
                 "no new marker");
         assertEquals(List.of(), admin.listMultipartUploads(b -> b.bucket(bucket)).uploads(), "open multipart uploads aborted");
     }
@@ -205,7 +205,7 @@ class FaultToleranceTest extends BtrfsS3Test {
             Exec.Result next = backup("e", "-S", "256K");
             assertTrue(next.stderr().contains("WARNING: deleting"), next.stderr());
         }
-        long markers = objects("host/e/").stream().filter(o -> o.key().endsWith(".dat")).count();
+        long markers = objects("host/e/").stream().filter(o -> o.key().endsWith("/btrfs_sess_key_enc.dat")).count();
         assertEquals(1 + 3 + 1, markers, "first, the three after each kill, and the one stored just before a kill");
 
         Exec.Result r = restore("e");
