@@ -104,6 +104,22 @@ class OpensslCompatTest {
     }
 
     @Test
+    void theKeyDerivationIsBouncyCastlesPbkdf2() {
+        Random r = new Random(11);
+        for (int length : new int[] {0, 1, 32, 64, 127, 128, 129, 300}) {
+            byte[] password = new byte[length];
+            r.nextBytes(password);
+            byte[] salt = new byte[8];
+            r.nextBytes(salt);
+            var generator = new org.bouncycastle.crypto.generators.PKCS5S2ParametersGenerator(
+                    new org.bouncycastle.crypto.digests.SHA512Digest());
+            generator.init(password, salt, OpensslKdf.ITERATIONS);
+            byte[] expected = ((org.bouncycastle.crypto.params.KeyParameter) generator.generateDerivedParameters(48 * 8)).getKey();
+            assertArrayEquals(expected, OpensslKdf.keyAndIv(password, salt), "password of " + length + " bytes");
+        }
+    }
+
+    @Test
     void generatedPasswordsAre64HexCharactersThatOpensslReadsWhole() {
         for (int i = 0; i < 200; i++) {
             byte[] pw = OpensslPassword.generate().keyFileContents();
