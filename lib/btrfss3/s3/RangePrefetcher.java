@@ -110,26 +110,31 @@ public final class RangePrefetcher implements AutoCloseable {
 
     /** Gives the reader's buffer back, keeps {@code window + 1} ranges on their way, waits for the next. */
     private void take() throws IOException {
-        if (closed) {
-            throw new IOException("closed");
-        }
         if (held != null) {
             free.push(held);
             held = null;
             pos = limit = 0;
         }
-        while (nextToFetch < ranges.size() && inFlight.size() < window + 1) {
-            Range r = ranges.get(nextToFetch++);
-            byte[] buffer = free.isEmpty() ? allocate() : free.pop();
-            inFlight.add(new Fetch(r, buffer, pool.submit(() -> fetch(r, buffer))));
+        Fetch f;
+        synchronized (inFlight) { // against close() from another thread
+            if (closed) {
+                throw new IOException("closed");
+            }
+            while (nextToFetch < ranges.size() && inFlight.size() < window + 1) {
+                Range r = ranges.get(nextToFetch++);
+                byte[] buffer = free.isEmpty() ? allocate() : free.pop();
+                inFlight.add(new Fetch(r, buffer, pool.submit(() -> fetch(r, buffer))));
+            }
+            nextToRead++;
+            f = inFlight.removeFirst();
         }
-        nextToRead++;
-        Fetch f = inFlight.removeFirst();
         try {
             f.result().get();
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             throw c instanceof IOException io ? io : new IOException(c.getMessage(), c);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new IOException("closed");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted");
@@ -237,16 +242,17 @@ public final class RangePrefetcher implements AutoCloseable {
         return bufferSize;
     }
 
+    /** Cancels what is on its way and breaks off the bodies being read; the reader's next read fails. */
     @Override
     public void close() {
-        closed = true;
-        inFlight.forEach(f -> f.result().cancel(true));
-        inFlight.clear();
+        synchronized (inFlight) {
+            closed = true;
+            inFlight.forEach(f -> f.result().cancel(true));
+            inFlight.clear();
+        }
         for (AbortableInputStream body : reading) {
             body.abort();
         }
         pool.shutdownNow();
-        free.clear();
-        held = null;
     }
 }
