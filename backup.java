@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//JAVA_OPTIONS -Xmx160m -XX:+UseSerialGC
+//JAVA_OPTIONS -Xmx160m -Xmn16m -XX:MetaspaceSize=32m -XX:+UseSerialGC
 //SOURCES lib/**/*.java
 
 import btrfss3.Dependencies;

@@ -54,7 +54,17 @@ public final class OpensslDecryptStream extends BulkInputStream {
             if (finished) {
                 return -1;
             }
-            fill();
+            if (len >= buf.length) {
+                // Room for all that one fill can give (up to a block more than it reads): decrypt
+                // straight into the caller's array rather than through buf.
+                int n = decrypt(b, off);
+                if (n > 0) {
+                    return n;
+                }
+                continue;
+            }
+            limit = decrypt(buf, 0);
+            pos = 0;
         }
         int n = Math.min(len, limit - pos);
         System.arraycopy(buf, pos, b, off, n);
@@ -62,16 +72,15 @@ public final class OpensslDecryptStream extends BulkInputStream {
         return n;
     }
 
-    private void fill() throws IOException {
+    /** Reads what the source has (up to {@code in.length}) and decrypts it into {@code out}: the bytes written. */
+    private int decrypt(byte[] out, int off) throws IOException {
         int n = source.read(in, 0, in.length);
-        pos = 0;
         try {
             if (n < 0) {
                 finished = true;
-                limit = cipher.doFinal(buf, 0);
-            } else {
-                limit = cipher.update(in, 0, n, buf, 0);
+                return cipher.doFinal(out, off);
             }
+            return cipher.update(in, 0, n, out, off);
         } catch (GeneralSecurityException e) {
             throw new IOException("chunk does not decrypt (wrong key, or the chunk is damaged or truncated)", e);
         }

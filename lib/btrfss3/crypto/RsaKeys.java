@@ -2,93 +2,105 @@ package btrfss3.crypto;
 
 import btrfss3.cli.Failure;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.PublicKey;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
-import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.function.Supplier;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Reads the RSA keys of the openssl format from PEM files, in every form openssl writes them:
  * public keys as SubjectPublicKeyInfo or PKCS#1, private keys as PKCS#8 or PKCS#1, plain or
  * encrypted. Errors name the file and the problem, never the key material.
+ *
+ * <p>The forms openssl writes by default (SubjectPublicKeyInfo, PKCS#8 plain or encrypted with
+ * PBES2) are read with the JDK alone; everything else, and every key the JDK does not take, goes
+ * to Bouncy Castle, which also words the errors. Its signed jars take a second of CPU to load and
+ * verify, at every start of backup or restore.
  */
 public final class RsaKeys {
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-
     private RsaKeys() {}
 
     public static RSAPublicKey loadPublic(Path file) {
-        Object pem = readPem(file);
-        if (pem instanceof SubjectPublicKeyInfo info) {
-            return requireRsa(file, convert(file, () -> new JcaPEMKeyConverter().getPublicKey(info)), true);
+        String text = readText(file);
+        byte[] der = pemBlock(text, "PUBLIC KEY");
+        if (der != null) {
+            try {
+                return requireRsa(file, KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der)), true);
+            } catch (GeneralSecurityException e) {
+                // Not RSA, or damaged: Bouncy Castle says which.
+            }
         }
-        if (pem instanceof PEMKeyPair || pem instanceof PrivateKeyInfo || pem instanceof PEMEncryptedKeyPair
-                || pem instanceof PKCS8EncryptedPrivateKeyInfo) {
-            throw Failure.usage(file + " holds a private key; backup needs the RSA public key "
-                    + "(openssl rsa -in PRIVATE.pem -pubout -out PUBLIC.pem)");
-        }
-        throw Failure.usage(file + " is not a PEM public key");
+        return RsaKeysBc.loadPublic(file, text);
     }
 
     public static RSAPrivateKey loadPrivate(Path file, Passphrase passphrase) {
-        Object pem = readPem(file);
-        try {
-            PrivateKey key;
-            if (pem instanceof PEMKeyPair pair) {
-                key = new JcaPEMKeyConverter().getPrivateKey(pair.getPrivateKeyInfo());
-            } else if (pem instanceof PrivateKeyInfo info) {
-                key = new JcaPEMKeyConverter().getPrivateKey(info);
-            } else if (pem instanceof PEMEncryptedKeyPair encrypted) {
-                char[] secret = passphrase.get(file);
-                PEMKeyPair pair;
-                try {
-                    pair = encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(secret));
-                } catch (Exception e) {
-                    throw Failure.usage("could not decrypt " + file + ": wrong passphrase?");
-                } finally {
-                    java.util.Arrays.fill(secret, '\0');
-                }
-                key = new JcaPEMKeyConverter().getPrivateKey(pair.getPrivateKeyInfo());
-            } else if (pem instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-                char[] secret = passphrase.get(file);
-                PrivateKeyInfo info;
-                try {
-                    info = encrypted.decryptPrivateKeyInfo(
-                            new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(secret));
-                } catch (Exception e) {
-                    throw Failure.usage("could not decrypt " + file + ": wrong passphrase?");
-                } finally {
-                    java.util.Arrays.fill(secret, '\0');
-                }
-                key = new JcaPEMKeyConverter().getPrivateKey(info);
-            } else if (pem instanceof SubjectPublicKeyInfo) {
-                throw Failure.usage(file + " holds a public key; restore needs the RSA private key");
-            } else {
-                throw Failure.usage(file + " is not a PEM private key");
+        String text = readText(file);
+        char[][] asked = new char[1][];
+        Supplier<char[]> secret = () -> {
+            if (asked[0] == null) {
+                asked[0] = passphrase.get(file);
             }
-            return requireRsa(file, key, false);
-        } catch (IOException e) {
-            throw Failure.usage(file + " holds a key that cannot be read: " + e.getClass().getSimpleName());
+            return asked[0].clone();
+        };
+        try {
+            RSAPrivateKey key = jdkPrivate(file, text, secret);
+            return key != null ? key : RsaKeysBc.loadPrivate(file, text, secret);
+        } finally {
+            if (asked[0] != null) {
+                java.util.Arrays.fill(asked[0], '\0');
+            }
         }
     }
 
-    private static <K> K requireRsa(Path file, Object key, boolean pub) {
+    /** An unencrypted or PBES2-encrypted PKCS#8 RSA key, or null for Bouncy Castle to read. */
+    private static RSAPrivateKey jdkPrivate(Path file, String text, Supplier<char[]> secret) {
+        try {
+            byte[] der = pemBlock(text, "PRIVATE KEY");
+            if (der != null) {
+                return requireRsa(file, KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)), false);
+            }
+            der = pemBlock(text, "ENCRYPTED PRIVATE KEY");
+            if (der == null) {
+                return null;
+            }
+            EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
+            AlgorithmParameters parameters = info.getAlgParameters();
+            String algorithm = parameters == null ? info.getAlgName() : parameters.toString();
+            char[] pass = secret.get();
+            SecretKey pbeKey;
+            try {
+                pbeKey = SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(pass));
+            } finally {
+                java.util.Arrays.fill(pass, '\0');
+            }
+            Cipher cipher = Cipher.getInstance(algorithm);
+            cipher.init(Cipher.DECRYPT_MODE, pbeKey, parameters);
+            return requireRsa(file, KeyFactory.getInstance("RSA").generatePrivate(info.getKeySpec(cipher)), false);
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            if (e instanceof Failure f) {
+                throw f;
+            }
+            // A wrong passphrase, a scheme the JDK lacks, not RSA: Bouncy Castle decides and says which.
+            return null;
+        }
+    }
+
+    static <K> K requireRsa(Path file, Object key, boolean pub) {
         if (pub ? key instanceof RSAPublicKey : key instanceof RSAPrivateKey) {
             @SuppressWarnings("unchecked")
             K k = (K) key;
@@ -98,26 +110,39 @@ public final class RsaKeys {
         throw Failure.usage(file + " holds a " + algorithm + " key; the openssl format needs an RSA key");
     }
 
-    private interface KeyReader {
-        PublicKey read() throws IOException;
-    }
-
-    private static PublicKey convert(Path file, KeyReader reader) {
+    /**
+     * The content of the first PEM block if it is labelled {@code label} and has no headers
+     * (openssl's traditional encryption puts them there), else null.
+     */
+    private static byte[] pemBlock(String text, String label) {
+        int begin = text.indexOf("-----BEGIN ");
+        String head = "-----BEGIN " + label + "-----";
+        if (begin < 0 || !text.startsWith(head, begin)) {
+            return null;
+        }
+        int start = begin + head.length();
+        int end = text.indexOf("-----END " + label + "-----", start);
+        if (end < 0) {
+            return null;
+        }
+        String body = text.substring(start, end);
+        if (body.indexOf(':') >= 0 || body.indexOf('-') >= 0) {
+            return null;
+        }
         try {
-            return reader.read();
-        } catch (IOException e) {
-            throw Failure.usage(file + " holds a public key that cannot be read");
+            return Base64.getMimeDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
-    private static Object readPem(Path file) {
-        String text;
+    private static String readText(Path file) {
         try {
             byte[] bytes = Files.readAllBytes(file);
             if (bytes.length > 1 << 20) {
                 throw Failure.usage(file + " is too large to be a key file");
             }
-            text = new String(bytes, StandardCharsets.US_ASCII);
+            return new String(bytes, StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
             throw Failure.usage("key file not found: " + file);
         } catch (AccessDeniedException e) {
@@ -125,17 +150,7 @@ public final class RsaKeys {
         } catch (IOException e) {
             throw Failure.usage("cannot read key file " + file + ": " + e.getMessage());
         }
-        try (var parser = new PEMParser(new StringReader(text))) {
-            Object pem = parser.readObject();
-            if (pem == null) {
-                throw Failure.usage(file + " is not a PEM key file (no -----BEGIN ...----- block)");
-            }
-            return pem;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof Failure f) {
-                throw f;
-            }
-            throw Failure.usage(file + " is not a valid PEM key file");
-        }
     }
+
+
 }

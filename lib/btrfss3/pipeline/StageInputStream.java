@@ -12,7 +12,9 @@ import java.util.concurrent.Future;
 /**
  * Reads an upstream (downloads and decryption, here) on a thread of its own, ahead of the
  * reader, through a queue of bounded depth: the two run on two cores, and memory stays at
- * {@code depth x bufferSize}. An upstream error reaches the reader after the bytes before it.
+ * {@code (depth + 2) x bufferSize} (the queue, the buffer being filled and the one being read),
+ * in buffers that are reused, not allocated for every fill. An upstream error reaches the reader
+ * after the bytes before it.
  */
 public final class StageInputStream extends BulkInputStream {
     private record Chunk(byte[] data, int length, IOException error) {
@@ -20,6 +22,8 @@ public final class StageInputStream extends BulkInputStream {
     }
 
     private final BlockingQueue<Chunk> queue;
+    /** Buffers the reader is done with, for the worker to fill again. */
+    private final BlockingQueue<byte[]> free;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "stage-read");
         t.setDaemon(true);
@@ -33,13 +37,23 @@ public final class StageInputStream extends BulkInputStream {
     public StageInputStream(InputStream upstream, int bufferSize, int depth) {
         this.upstream = upstream;
         this.queue = new ArrayBlockingQueue<>(depth);
-        this.task = worker.submit(() -> pump(bufferSize));
+        this.free = new ArrayBlockingQueue<>(depth + 2);
+        this.task = worker.submit(() -> pump(bufferSize, depth + 2));
     }
 
-    private void pump(int bufferSize) {
+    private void pump(int bufferSize, int maxBuffers) {
         try {
+            int allocated = 0;
             while (true) {
-                byte[] buf = new byte[bufferSize];
+                byte[] buf = free.poll();
+                if (buf == null) {
+                    if (allocated < maxBuffers) {
+                        allocated++;
+                        buf = new byte[bufferSize];
+                    } else {
+                        buf = free.take();
+                    }
+                }
                 int n = upstream.readNBytes(buf, 0, bufferSize);
                 if (n > 0) {
                     queue.put(new Chunk(buf, n, null));
@@ -75,6 +89,9 @@ public final class StageInputStream extends BulkInputStream {
         while (current == null || pos == current.length()) {
             if (current == Chunk.END) {
                 return -1;
+            }
+            if (current != null && current.data() != null && current.length() > 0) {
+                free.offer(current.data());
             }
             try {
                 current = queue.take();

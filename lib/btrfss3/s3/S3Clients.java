@@ -14,6 +14,7 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** Builds the one S3 client a run uses. */
 public final class S3Clients {
@@ -40,7 +41,12 @@ public final class S3Clients {
         if (endpoint != null) {
             // Many S3-compatible stores reject the SDK's newer flexible-checksum headers.
             builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                    // Over plain HTTP the SDK always signs the payload; in aws-chunked encoding it
+                    // does so in 128 KiB pieces, each copied into a new array (a GiB of garbage per
+                    // GiB uploaded). Unchunked, it hashes each part once from our buffer, and the
+                    // store sees a plain body. Over HTTPS neither is used.
+                    .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build());
         }
         return builder.build();
     }

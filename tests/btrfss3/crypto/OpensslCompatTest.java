@@ -76,6 +76,49 @@ class OpensslCompatTest {
         assertArrayEquals(plain, opensslDecrypt(stored, password.keyFileContents()));
     }
 
+    /** Small reads go through the stream's buffer, large ones are decrypted into the caller's array: both whole. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 1000, 65_535, 65_567, 65_568, 65_569, 1 << 20})
+    void readsOfAnySizeGiveThePlaintextBack(int readSize) throws IOException {
+        byte[] plain = data(3_000_001, readSize);
+        OpensslPassword password = OpensslPassword.generate();
+        byte[] stored = encrypt(plain, password);
+        // A source that hands out uneven pieces, as the range prefetcher does at range ends.
+        java.io.InputStream source = new java.io.FilterInputStream(new ByteArrayInputStream(stored)) {
+            private int calls;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, 1 + (calls++ * 7919) % 70_000));
+            }
+        };
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try (var in = new OpensslDecryptStream(source, password)) {
+            byte[] buf = new byte[readSize + 3];
+            int i = 0;
+            for (int n; (n = in.read(buf, 3, i++ % 3 == 2 ? Math.max(1, readSize / 2) : readSize)) >= 0; ) {
+                got.write(buf, 3, n);
+            }
+        }
+        assertArrayEquals(plain, got.toByteArray());
+    }
+
+    @Test
+    void theKeyDerivationIsBouncyCastlesPbkdf2() {
+        Random r = new Random(11);
+        for (int length : new int[] {0, 1, 32, 64, 127, 128, 129, 300}) {
+            byte[] password = new byte[length];
+            r.nextBytes(password);
+            byte[] salt = new byte[8];
+            r.nextBytes(salt);
+            var generator = new org.bouncycastle.crypto.generators.PKCS5S2ParametersGenerator(
+                    new org.bouncycastle.crypto.digests.SHA512Digest());
+            generator.init(password, salt, OpensslKdf.ITERATIONS);
+            byte[] expected = ((org.bouncycastle.crypto.params.KeyParameter) generator.generateDerivedParameters(48 * 8)).getKey();
+            assertArrayEquals(expected, OpensslKdf.keyAndIv(password, salt), "password of " + length + " bytes");
+        }
+    }
+
     @Test
     void generatedPasswordsAre64HexCharactersThatOpensslReadsWhole() {
         for (int i = 0; i < 200; i++) {
