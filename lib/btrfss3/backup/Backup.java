@@ -15,7 +15,6 @@ import btrfss3.layout.SequenceId;
 import btrfss3.manifest.Manifest;
 import btrfss3.pipeline.ChunkSplitter;
 import btrfss3.pipeline.MeasuringOutputStream;
-import btrfss3.pipeline.Sha256;
 import btrfss3.pipeline.Lz4Streams;
 import btrfss3.pipeline.StageOutputStream;
 import btrfss3.s3.ObjectUploader;
@@ -25,7 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,7 +200,6 @@ public final class Backup {
 
     private Sent streamChunks(Path snapshot, Path parent, String folder, BackupFormat format) throws IOException {
         List<ObjectUploader.Writer> writers = new ArrayList<>();
-        List<MeasuringOutputStream> plain = new ArrayList<>();
         List<MeasuringOutputStream> stored = new ArrayList<>();
         synchronized (stateLock) {
             if (cancelled) {
@@ -224,33 +221,28 @@ public final class Backup {
             ObjectUploader.Writer w = uploader.open(folder + ChunkNames.name(index));
             writers.add(w);
             // The stored object is hashed on the encryption thread, next to the cipher.
-            MeasuringOutputStream storedBytes = new MeasuringOutputStream(w, true);
+            MeasuringOutputStream storedBytes = new MeasuringOutputStream(w);
             stored.add(storedBytes);
             StageOutputStream stage = new StageOutputStream(format.encryptChunk(storedBytes), STAGE_BUFFER, STAGE_DEPTH,
                     encryptors);
             encryptions.add(stage);
-            MeasuringOutputStream plainBytes = new MeasuringOutputStream(stage, false);
-            plain.add(plainBytes);
-            return plainBytes;
+            return stage;
         });
-        MessageDigest streamHash = Sha256.digest();
-        long streamBytes = 0;
+        // The send stream is hashed for the manifest as it goes into compression.
+        MeasuringOutputStream sent = new MeasuringOutputStream(Lz4Streams.compress(splitter));
         try (InputStream in = send.getInputStream()) {
-            OutputStream lz4 = Lz4Streams.compress(splitter);
             byte[] buf = new byte[1 << 20];
             int n;
             while ((n = in.read(buf)) > 0) {
-                streamHash.update(buf, 0, n);
-                streamBytes += n;
                 report.sent(n);
-                lz4.write(buf, 0, n);
+                sent.write(buf, 0, n);
             }
             int exit = waitFor(send);
             if (exit != 0) {
                 String why = sendErrors.text().strip().replace('\n', ' ');
                 throw new IOException("btrfs send failed (exit " + exit + ")" + (why.isEmpty() ? "" : ": " + why));
             }
-            lz4.close();
+            sent.close();
         }
         for (int i = 0; i < writers.size(); i++) {
             ObjectUploader.Writer w = writers.get(i);
@@ -269,10 +261,12 @@ public final class Backup {
         }
         List<Manifest.Chunk> chunks = new ArrayList<>();
         for (int i = 0; i < writers.size(); i++) {
-            chunks.add(new Manifest.Chunk(ChunkNames.name(i), plain.get(i).bytes(), stored.get(i).bytes(),
-                    stored.get(i).sha256Hex()));
+            // The splitter cuts exactly -S bytes per chunk; the last one holds the rest.
+            long plain = i < writers.size() - 1 ? options.chunkSize()
+                    : splitter.totalBytes() - (long) i * options.chunkSize();
+            chunks.add(new Manifest.Chunk(ChunkNames.name(i), plain, stored.get(i).bytes(), stored.get(i).sha256Hex()));
         }
-        return new Sent(chunks, new Manifest.Digest(streamBytes, Sha256.hex(streamHash)));
+        return new Sent(chunks, new Manifest.Digest(sent.bytes(), sent.sha256Hex()));
     }
 
     /** Hand-over between compression and encryption: 8 x 1 MiB keeps both busy without holding much. */

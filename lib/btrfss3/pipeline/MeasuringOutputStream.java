@@ -4,22 +4,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 
-/** Passes bytes through, counting them and, if asked, hashing them with SHA-256 for the manifest. */
+/** Passes bytes through, counting them and hashing them with SHA-256 for the manifest. */
 public final class MeasuringOutputStream extends BulkOutputStream {
     private final OutputStream out;
-    private final MessageDigest digest;
+    private final MessageDigest digest = Sha256.digest();
     private long bytes;
 
-    public MeasuringOutputStream(OutputStream out, boolean sha256) {
+    public MeasuringOutputStream(OutputStream out) {
         this.out = out;
-        this.digest = sha256 ? Sha256.digest() : null;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        if (digest != null) {
-            digest.update(b, off, len);
-        }
+        digest.update(b, off, len);
         bytes += len;
         out.write(b, off, len);
     }

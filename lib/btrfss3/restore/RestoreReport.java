@@ -16,6 +16,7 @@ public final class RestoreReport {
     private final Progress progress;
     private final LongAdder backups;
     private final LongAdder chunks;
+    private long expected;
 
     public RestoreReport(RunReport report) {
         this.report = report;
@@ -29,7 +30,8 @@ public final class RestoreReport {
 
     /** The backups the run will read, in order: the progress line's step and ETA come from them. */
     void planned(List<OpenedBackup> all) {
-        progress.expectBytes(all.stream().mapToLong(b -> b.backup().storedBytes()).sum());
+        expected = all.stream().mapToLong(b -> b.backup().storedBytes()).sum();
+        progress.expectBytes(expected);
     }
 
     /** Backup {@code number} of {@code total} is being read. */
@@ -37,9 +39,10 @@ public final class RestoreReport {
         progress.step("backup " + number + " of " + total);
     }
 
-    /** Nothing to read for this backup: its bytes still count towards the total. */
+    /** Nothing to read for this backup: its bytes leave the total (bytesRead counts only what was read). */
     void skipped(OpenedBackup b) {
-        progress.addBytes(b.backup().storedBytes());
+        expected -= b.backup().storedBytes();
+        progress.expectBytes(expected);
     }
 
     /** Called from the download side: chunk {@code number} (from 1) of {@code total} is being read. */

@@ -39,8 +39,7 @@ public record Thawing(ThawTier tier, int days, boolean waitForIt, boolean planOn
                 try {
                     var waits = plan.expectedWait(t);
                     if (!waits.isEmpty()) {
-                        log.result("  " + t.label() + ": " + waits.entrySet().stream()
-                                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+                        log.result("  " + t.label() + ": " + describe(waits));
                     }
                 } catch (Failure e) {
                     log.result("  " + t.label() + ": not offered (" + e.getMessage() + ")");
@@ -67,8 +66,7 @@ public record Thawing(ThawTier tier, int days, boolean waitForIt, boolean planOn
         plan = plan.with(requested);
         log.result("Thaw requested for " + requested.size() + " object(s), " + ThawPlan.size(requested.stream()
                 .mapToLong(ThawPlan.Item::size).sum()) + ", tier " + tier.label() + ", kept " + days + " day(s)"
-                + (waits.isEmpty() ? "" : "; expected: " + waits.entrySet().stream()
-                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")))
+                + (waits.isEmpty() ? "" : "; expected: " + describe(waits))
                 + "; now " + plan.summary());
         if (!waitForIt) {
             if (plan.allAvailable()) {
@@ -85,5 +83,10 @@ public record Thawing(ThawTier tier, int days, boolean waitForIt, boolean planOn
                 + (p.plan().allAvailable() ? "" : "; next check in " + p.nextCheck().toSeconds() + " s")));
         log.result("Every archived chunk is thawed");
         return Next.READ;
+    }
+
+    /** "DEEP_ARCHIVE within 48 hours, GLACIER 5-12 hours". */
+    private static String describe(java.util.Map<String, String> waits) {
+        return waits.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
     }
 }

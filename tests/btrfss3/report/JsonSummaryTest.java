@@ -3,6 +3,7 @@ package btrfss3.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import btrfss3.support.TestClock;
 import btrfss3.Dependencies;
 import btrfss3.json.Json;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import btrfss3.support.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -9,17 +9,15 @@ import btrfss3.cli.ExitCode;
 import btrfss3.cli.Failure;
 import btrfss3.s3.ThawPlan.Item;
 import btrfss3.s3.ThawPlan.State;
+import btrfss3.support.TestClock;
 import btrfss3.testenv.EmbeddedS3Proxy;
 import btrfss3.testenv.FaultProxy.Action;
 import btrfss3.testenv.FaultProxy.Match;
 import btrfss3.testenv.FaultProxy.Request;
 import btrfss3.testenv.GlacierFront;
 import btrfss3.testenv.GlacierFront.RestoreCall;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,29 +50,17 @@ class ThawTest {
     private final FakeTime time = new FakeTime();
 
     /** A clock that moves only when slept on. */
-    private static final class FakeTime extends Clock implements Thaw.Sleeper {
-        private Instant now = Instant.parse("2030-01-01T00:00:00Z");
+    private static final class FakeTime extends TestClock implements Thaw.Sleeper {
         final List<Duration> sleeps = new ArrayList<>();
+
+        FakeTime() {
+            super(Instant.parse("2030-01-01T00:00:00Z"));
+        }
 
         @Override
         public void sleep(Duration d) {
             sleeps.add(d);
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
+            advance(d);
         }
     }
 
