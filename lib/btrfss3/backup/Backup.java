@@ -7,6 +7,7 @@ import btrfss3.btrfs.SubvolumeInfo;
 import btrfss3.cli.ExitCode;
 import btrfss3.cli.Failure;
 import btrfss3.cli.Log;
+import btrfss3.crypto.IntrinsicWarmup;
 import btrfss3.format.BackupFormat;
 import btrfss3.format.KeyFiles;
 import btrfss3.layout.ChunkNames;
@@ -86,6 +87,7 @@ public final class Backup {
         try (var lock = SubvolumeLock.acquire(source.uuid(), options.subvolume());
              S3Client s3 = S3Clients.create(options.s3(), options.partsInFlight() + 2);
              BackupFormat format = writer.format()) {
+            IntrinsicWarmup.start(IntrinsicWarmup.Path.SHA_256, format.bulkPaths());
             securityCheck(s3, layout);
             store = new SnapshotStore(options.subvolume(), btrfs);
             removeOrphans();

@@ -1,6 +1,7 @@
 package btrfss3.format;
 
 import btrfss3.btrfs.SubvolumeInfo;
+import btrfss3.crypto.IntrinsicWarmup;
 import btrfss3.crypto.OpensslEncryptStream;
 import btrfss3.crypto.OpensslPassword;
 import btrfss3.crypto.RsaSessionKey;
@@ -8,6 +9,7 @@ import btrfss3.layout.ObjectLayout;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.interfaces.RSAPublicKey;
+import java.util.Set;
 
 /**
  * The original tool's first format: each chunk is {@code openssl enc -aes-256-cbc -salt -md sha512
@@ -35,6 +37,11 @@ public final class OpensslFormat implements BackupFormat {
     @Override
     public OutputStream encryptChunk(OutputStream stored) throws IOException {
         return new OpensslEncryptStream(stored, password);
+    }
+
+    @Override
+    public Set<IntrinsicWarmup.Path> bulkPaths() {
+        return Set.of(IntrinsicWarmup.Path.AES_CBC_ENCRYPT);
     }
 
     @Override

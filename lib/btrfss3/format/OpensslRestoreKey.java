@@ -1,5 +1,6 @@
 package btrfss3.format;
 
+import btrfss3.crypto.IntrinsicWarmup;
 import btrfss3.crypto.OpensslDecryptStream;
 import btrfss3.crypto.OpensslPassword;
 import btrfss3.crypto.RsaSessionKey;
@@ -7,6 +8,7 @@ import btrfss3.layout.ObjectLayout;
 import java.security.GeneralSecurityException;
 import java.security.interfaces.RSAPrivateKey;
 import java.util.Arrays;
+import java.util.Set;
 
 /** Reads openssl-format backups, including the original's raw 32-byte session keys. */
 public final class OpensslRestoreKey implements RestoreKey {
@@ -29,6 +31,11 @@ public final class OpensslRestoreKey implements RestoreKey {
     @Override
     public String markerName() {
         return ObjectLayout.OPENSSL_MARKER;
+    }
+
+    @Override
+    public Set<IntrinsicWarmup.Path> bulkPaths() {
+        return Set.of(IntrinsicWarmup.Path.AES_CBC_DECRYPT);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package btrfss3.format;
 
+import btrfss3.crypto.IntrinsicWarmup;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Set;
 
 /** The secret a restore reads backups with, for the format whose marker it understands. */
 public interface RestoreKey {
@@ -19,6 +21,11 @@ public interface RestoreKey {
      * @throws MarkerException when the marker was not made for this key, or is damaged
      */
     ChunkDecryptor open(byte[] marker) throws MarkerException;
+
+    /** What of the JDK's cryptography decrypting runs on every byte, to compile early. */
+    default Set<IntrinsicWarmup.Path> bulkPaths() {
+        return Set.of();
+    }
 
     /** Turns stored chunks back into plaintext, one chunk at a time. */
     interface ChunkDecryptor {
