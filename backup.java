@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//JAVA_OPTIONS -Xmx160m -Xmn16m -XX:MetaspaceSize=32m -XX:+UseSerialGC
+//JAVA_OPTIONS -Xmx160m -Xmn16m -XX:MetaspaceSize=32m -XX:+UseSerialGC -XX:+VerifySharedSpaces -Xlog:cds*=off
+//CDS
 //SOURCES lib/**/*.java
 
 import btrfss3.Dependencies;
