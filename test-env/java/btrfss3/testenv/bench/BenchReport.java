@@ -128,6 +128,7 @@ public final class BenchReport {
             case "ours-openssl" -> "backup/restore.java, openssl -k";
             case "ours-age" -> "backup/restore.java, age -r";
             case "receive-file" -> "btrfs receive -f FILE (limit)";
+            case "receive-pipe" -> "cat FILE | btrfs receive (limit)";
             case "send-devnull" -> "btrfs send > /dev/null";
             case "lz4" -> "lz4 -1 (compress stream)";
             case "openssl-enc" -> "openssl enc (lz4 output)";
@@ -160,6 +161,7 @@ public final class BenchReport {
                 List<String> variants = new ArrayList<>();
                 if (phase.equals("restore")) {
                     variants.add("receive-file");
+                    variants.add("receive-pipe");
                 }
                 for (String f : formats) {
                     if (reference) {
@@ -256,6 +258,10 @@ public final class BenchReport {
                 }
                 double vsReceive = 100 * med(r, "receive-file", Row::wall) / oursRestore;
                 goal("restore throughput vs btrfs receive -f FILE", vsReceive, "%", ">= 75%", vsReceive >= 75);
+                double pipeVsFile = 100 * med(r, "receive-file", Row::wall) / med(r, "receive-pipe", Row::wall);
+                goal("  (cat FILE | btrfs receive vs btrfs receive -f FILE)", pipeVsFile, "%", "", true);
+                double vsPipe = 100 * med(r, "receive-pipe", Row::wall) / oursRestore;
+                goal("restore throughput vs cat FILE | btrfs receive", vsPipe, "%", "", true);
                 double rssB = max(select(b, ours), Row::peakKib) / 1024;
                 double rssR = max(select(r, ours), Row::peakKib) / 1024;
                 goal("peak RSS backup (default settings)", rssB, "MiB", "<= 256 MiB", rssB <= 256);
