@@ -17,6 +17,7 @@ import btrfss3.manifest.Manifest;
 import btrfss3.pipeline.ChunkSplitter;
 import btrfss3.pipeline.MeasuringOutputStream;
 import btrfss3.pipeline.Lz4Streams;
+import btrfss3.pipeline.StageInputStream;
 import btrfss3.pipeline.StageOutputStream;
 import btrfss3.s3.ObjectUploader;
 import btrfss3.s3.S3Clients;
@@ -232,7 +233,9 @@ public final class Backup {
         });
         // The send stream is hashed for the manifest as it goes into compression.
         MeasuringOutputStream sent = new MeasuringOutputStream(Lz4Streams.compress(splitter));
-        try (InputStream in = send.getInputStream()) {
+        // Read ahead on a thread of its own: the pipe holds only 64 KiB, so btrfs send would
+        // otherwise wait each time this thread hashes and compresses a buffer.
+        try (InputStream in = new StageInputStream(send.getInputStream(), SEND_BUFFER, SEND_DEPTH)) {
             byte[] buf = new byte[1 << 20];
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -274,6 +277,9 @@ public final class Backup {
     /** Hand-over between compression and encryption: 8 x 1 MiB keeps both busy without holding much. */
     private static final int STAGE_BUFFER = 1 << 20;
     private static final int STAGE_DEPTH = 8;
+    /** Read-ahead of btrfs send's output. */
+    private static final int SEND_BUFFER = 256 << 10;
+    private static final int SEND_DEPTH = 4;
 
     private static int waitFor(Process p) throws IOException {
         try {
@@ -339,7 +345,7 @@ public final class Backup {
     private void checkMemory() {
         int part = ObjectUploader.partSize(options.partSize(), largestStoredChunk());
         long buffers = ObjectUploader.bufferMemory(part, options.partsInFlight())
-                + (long) STAGE_BUFFER * (STAGE_DEPTH + 2) * 2 + (16L << 20);
+                + (long) STAGE_BUFFER * (STAGE_DEPTH + 2) * 2 + (long) SEND_BUFFER * (SEND_DEPTH + 2) + (16L << 20);
         long heap = Runtime.getRuntime().maxMemory();
         if (buffers > heap - (24L << 20)) {
             throw Failure.usage(String.format("--parallel %d with parts of %d MiB needs about %d MiB of heap, the JVM has %d MiB:"

@@ -14,17 +14,19 @@ import btrfss3.s3.S3Clients;
 import btrfss3.s3.S3Errors;
 import btrfss3.stream.StreamSummary;
 import btrfss3.manifest.Manifest;
+import btrfss3.pipeline.StageOutputStream;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -38,6 +40,14 @@ public final class Restore {
     private final RestoreOptions options;
     private final Log log;
     private final Btrfs btrfs = new Btrfs();
+    /** Writes to btrfs receive, one backup after the other. */
+    private final ExecutorService feeder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "receive-feed");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final int FEED_BUFFER = 256 << 10;
+    private static final int FEED_DEPTH = 4;
     private volatile Process receiving;
     private volatile Path receivingInto;
     private volatile String lastGood;
@@ -274,11 +284,12 @@ public final class Restore {
         // True when writing to btrfs receive failed: it exited first, and its own message says why.
         boolean receiverGone = false;
         StreamSummary summary = null;
-        OutputStream out = receive.getOutputStream();
         // Downloads and decryption run ahead on their own threads; decompression and the stream
-        // check run here, btrfs receive in its own process.
+        // check run here, btrfs receive in its own process. The pipe to it holds only 64 KiB, so
+        // a thread of its own writes to it: receive always has input while this thread decompresses.
+        StageOutputStream out = new StageOutputStream(receive.getOutputStream(), FEED_BUFFER, FEED_DEPTH, feeder);
         try (BackupStream in = new BackupStream(s3, options.bucket(), p, false, report)) {
-            byte[] buf = new byte[1 << 20];
+            byte[] buf = new byte[FEED_BUFFER];
             int n;
             while ((n = in.read(buf, 0, buf.length)) > 0) {
                 try {
@@ -298,9 +309,10 @@ public final class Restore {
         }
         try {
             out.close();
-        } catch (IOException e) {
+            out.done().join();
+        } catch (IOException | java.util.concurrent.CompletionException e) {
             if (feedFailure == null) {
-                feedFailure = e;
+                feedFailure = e instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
                 receiverGone = true;
             }
         }
