@@ -6,9 +6,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Runs a real program (openssl, lz4, age, btrfs, a script) and captures what it said. */
 public final class Exec {
@@ -22,6 +24,9 @@ public final class Exec {
         }
     }
 
+    /** Far longer than any program the tests run takes. */
+    private static final Duration LIMIT = Duration.ofMinutes(10);
+
     private Exec() {}
 
     public static Result run(List<String> command, byte[] stdin) throws IOException {
@@ -29,6 +34,11 @@ public final class Exec {
     }
 
     public static Result run(List<String> command, byte[] stdin, Map<String, String> env, Path dir) throws IOException {
+        return run(command, stdin, env, dir, LIMIT);
+    }
+
+    static Result run(List<String> command, byte[] stdin, Map<String, String> env, Path dir, Duration limit)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         if (dir != null) {
@@ -45,7 +55,7 @@ public final class Exec {
             // The program may exit without reading its input; its exit code tells.
         }
         try {
-            int exit = p.waitFor();
+            int exit = waitFor(p, String.join(" ", command), limit);
             return new Result(exit, out.join(), new String(err.join(), StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             p.destroyForcibly();
@@ -58,7 +68,7 @@ public final class Exec {
     public record Running(Process process, CompletableFuture<byte[]> stdout, CompletableFuture<byte[]> stderr) {
         public Result await() throws IOException {
             try {
-                int exit = process.waitFor();
+                int exit = waitFor(process, process.info().commandLine().orElse("pid " + process.pid()), LIMIT);
                 return new Result(exit, stdout.join(), new String(stderr.join(), StandardCharsets.UTF_8));
             } catch (InterruptedException e) {
                 process.destroyForcibly();
@@ -102,6 +112,20 @@ public final class Exec {
             throw new IOException(String.join(" ", command) + " failed with " + r.exit() + ": " + r.stderr());
         }
         return r.stdout();
+    }
+
+    /**
+     * Waits, but not for ever: a program that hangs (as a JVM did on a damaged class archive)
+     * fails its test, with its process tree killed, instead of holding up the whole run.
+     */
+    private static int waitFor(Process p, String what, Duration limit) throws IOException, InterruptedException {
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+            throw new IOException(what + " did not end within " + limit.toSeconds() + " s, and was killed");
+        }
+        return p.exitValue();
     }
 
     private static CompletableFuture<byte[]> drain(InputStream in) {
