@@ -88,7 +88,7 @@ public final class Backup {
         try (var lock = SubvolumeLock.acquire(source.uuid(), options.subvolume());
              S3Client s3 = S3Clients.create(options.s3(), options.partsInFlight() + 2);
              BackupFormat format = writer.format()) {
-            IntrinsicWarmup.start(IntrinsicWarmup.Path.SHA_256, format.bulkPaths());
+            IntrinsicWarmup.start(format.bulkPaths());
             securityCheck(s3, layout);
             store = new SnapshotStore(options.subvolume(), btrfs);
             removeOrphans();

@@ -29,10 +29,13 @@ public final class IntrinsicWarmup {
 
     private IntrinsicWarmup() {}
 
-    /** Starts warming these paths on a daemon thread; returns at once. Best effort: it never fails the run. */
-    public static Thread start(Path path, Collection<Path> more) {
-        Set<Path> paths = EnumSet.of(path);
-        paths.addAll(more);
+    /**
+     * Starts warming SHA-256, which every run uses for the manifest, and these paths of the
+     * format's cipher, on a daemon thread; returns at once. Best effort: it never fails the run.
+     */
+    public static Thread start(Collection<Path> cipherPaths) {
+        Set<Path> paths = EnumSet.of(Path.SHA_256);
+        paths.addAll(cipherPaths);
         Thread thread = new Thread(() -> run(paths), "intrinsic-warmup");
         thread.setDaemon(true);
         thread.start();

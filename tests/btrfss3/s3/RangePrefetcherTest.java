@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import btrfss3.testenv.EmbeddedS3Proxy;
-import btrfss3.testenv.FaultProxy;
+import btrfss3.support.ProxiedS3Test;
 import btrfss3.testenv.FaultProxy.Action;
 import btrfss3.testenv.FaultProxy.Match;
 import btrfss3.testenv.FaultRule;
@@ -17,10 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -33,43 +28,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 @Timeout(120)
-class RangePrefetcherTest {
+class RangePrefetcherTest extends ProxiedS3Test {
     private static final int RANGE = 64 * 1024;
-
-    private static EmbeddedS3Proxy s3;
-    private static S3Client direct;
-    private static String bucket;
-
-    private FaultProxy proxy;
-    private final List<S3Client> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startS3() {
-        s3 = EmbeddedS3Proxy.start(null, 0);
-        bucket = s3.createBucket();
-        direct = s3.client(s3.admin());
-    }
-
-    @AfterAll
-    static void stopS3() {
-        if (direct != null) {
-            direct.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-    }
-
-    @BeforeEach
-    void startProxy() {
-        proxy = FaultProxy.start(s3.endpoint());
-    }
-
-    @AfterEach
-    void stopProxy() {
-        clients.forEach(S3Client::close);
-        proxy.close();
-    }
 
     /** Through the proxy, configured like {@link S3Clients} for an S3-compatible endpoint. */
     private S3Client client(Duration socketTimeout, int attempts) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import btrfss3.support.ProxiedS3Test;
 import btrfss3.testenv.FaultProxy.Action;
 import btrfss3.testenv.FaultProxy.Match;
 import btrfss3.testenv.FaultProxy.Request;
@@ -35,10 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,44 +57,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 @Timeout(120)
-class FaultProxyTest {
+class FaultProxyTest extends ProxiedS3Test {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int PART = 5 * 1024 * 1024;
-
-    private static EmbeddedS3Proxy s3;
-    private static S3Client direct;
-    private static String bucket;
-
-    private FaultProxy proxy;
-    private final List<S3Client> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startS3() {
-        s3 = EmbeddedS3Proxy.start(null, 0);
-        bucket = s3.createBucket();
-        direct = s3.client(s3.admin());
-    }
-
-    @AfterAll
-    static void stopS3() {
-        if (direct != null) {
-            direct.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-    }
-
-    @BeforeEach
-    void startProxy() {
-        proxy = FaultProxy.start(s3.endpoint());
-    }
-
-    @AfterEach
-    void stopProxy() {
-        clients.forEach(S3Client::close);
-        proxy.close();
-    }
 
     /** A client through the proxy; the customizer may change timeouts, retries, checksums. */
     private S3Client client(Consumer<Apache5HttpClient.Builder> http, Consumer<S3ClientBuilder> more) {
