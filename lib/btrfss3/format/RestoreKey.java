@@ -3,6 +3,8 @@ package btrfss3.format;
 import btrfss3.crypto.IntrinsicWarmup;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Set;
 
 /** The secret a restore reads backups with, for the format whose marker it understands. */
@@ -25,6 +27,13 @@ public interface RestoreKey {
     /** What of the JDK's cryptography decrypting runs on every byte, to compile early. */
     default Set<IntrinsicWarmup.Path> bulkPaths() {
         return Set.of();
+    }
+
+    /** What any of these keys may run on every byte: a restore does not know which one its backups need. */
+    static Set<IntrinsicWarmup.Path> bulkPathsOf(Collection<? extends RestoreKey> keys) {
+        Set<IntrinsicWarmup.Path> paths = EnumSet.noneOf(IntrinsicWarmup.Path.class);
+        keys.forEach(k -> paths.addAll(k.bulkPaths()));
+        return paths;
     }
 
     /** Turns stored chunks back into plaintext, one chunk at a time. */

@@ -72,7 +72,7 @@ public final class Restore {
             checkDestination();
         }
         List<RestoreKey> keys = KeyFiles.forRestore(options.privateKey(), options.passphrase(), options.ageIdentities());
-        IntrinsicWarmup.start(keys.stream().flatMap(k -> k.bulkPaths().stream()).toList());
+        IntrinsicWarmup.start(RestoreKey.bulkPathsOf(keys));
         try (S3Client s3 = S3Clients.create(options.s3(), 8)) {
             List<Part> parts = plan(new EpochReader(s3, options.bucket(), log), layout, keys);
             List<OpenedBackup> all = parts.stream().flatMap(p -> p.backups().stream()).toList();

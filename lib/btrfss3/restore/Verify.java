@@ -43,7 +43,7 @@ public final class Verify {
         ObjectLayout layout = new ObjectLayout(options.prefix());
         ObjectLayout.checkEpoch(options.epoch());
         List<RestoreKey> keys = KeyFiles.forRestore(options.privateKey(), options.passphrase(), options.ageIdentities());
-        IntrinsicWarmup.start(keys.stream().flatMap(k -> k.bulkPaths().stream()).toList());
+        IntrinsicWarmup.start(RestoreKey.bulkPathsOf(keys));
         try (S3Client s3 = S3Clients.create(options.s3(), 8)) {
             EpochReader reader = new EpochReader(s3, options.bucket(), log);
             List<StoredBackup> backups = reader.list(layout, options.epoch()).stream()
