@@ -133,6 +133,9 @@ public final class BenchReport {
             case "lz4" -> "lz4 -1 (compress stream)";
             case "openssl-enc" -> "openssl enc (lz4 output)";
             case "age-enc" -> "age -r (lz4 output)";
+            case "lz4-d" -> "lz4 -d (decompress stream)";
+            case "openssl-dec" -> "openssl enc -d";
+            case "age-dec" -> "age -d";
             case "java-version" -> "JVM start: backup --version";
             default -> variant;
         };
@@ -182,7 +185,8 @@ public final class BenchReport {
                 }
             }
             line("  limits (one tool alone, same data)");
-            for (String v : List.of("send-devnull", "lz4", "openssl-enc", "age-enc", "java-version")) {
+            for (String v : List.of("send-devnull", "lz4", "openssl-enc", "age-enc", "lz4-d", "openssl-dec", "age-dec",
+                    "java-version")) {
                 List<Row> rs = select("limit-" + kind, v);
                 if (rs.isEmpty()) {
                     continue;
@@ -258,6 +262,20 @@ public final class BenchReport {
                 }
                 double vsReceive = 100 * med(r, "receive-file", Row::wall) / oursRestore;
                 goal("restore throughput vs btrfs receive -f FILE", vsReceive, "%", ">= 75%", vsReceive >= 75);
+                // The restore's floor, like the backup's: the CPU of the stages no restore can skip,
+                // spread over the cores, and never below btrfs receive's own time.
+                double receive = med(r, "receive-file", Row::cpu);
+                double lz4d = med(lim, "lz4-d", Row::cpu);
+                double dec = med(lim, f + "-dec", Row::cpu);
+                double rServer = med(r, ours, Row::server);
+                double rFloorCpu = receive + lz4d + dec + rServer;
+                double receiveWall = med(r, "receive-file", Row::wall);
+                double rFloorWall = Math.max(rFloorCpu / cores, receiveWall);
+                line("  restore floor: CPU of btrfs receive -f %s + lz4 -d %s + %s -d %s + server %s = %s s / %d cores"
+                        + " = %s s (btrfs receive -f alone: %s s wall)", fmt(receive, 2), fmt(lz4d, 2), f, fmt(dec, 2),
+                        fmt(rServer, 2), fmt(rFloorCpu, 2), cores, fmt(rFloorCpu / cores, 2), fmt(receiveWall, 2));
+                goal("  (restore at the floor vs btrfs receive -f FILE)", 100 * receiveWall / rFloorWall, "%", "", true);
+                goal("restore: floor wall / our wall (100% = at the floor)", 100 * rFloorWall / oursRestore, "%", "", true);
                 double pipeVsFile = 100 * med(r, "receive-file", Row::wall) / med(r, "receive-pipe", Row::wall);
                 goal("  (cat FILE | btrfs receive vs btrfs receive -f FILE)", pipeVsFile, "%", "", true);
                 double vsPipe = 100 * med(r, "receive-pipe", Row::wall) / oursRestore;
