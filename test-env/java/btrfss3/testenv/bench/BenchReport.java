@@ -224,6 +224,19 @@ public final class BenchReport {
         line("  %-56s %9s %-4s %-11s %s", what, fmt(value, unit.equals("x") ? 2 : 1), unit, goalText, verdict);
     }
 
+    /**
+     * Prints a floor, the CPU of the stages no implementation can skip spread over the cores (a run
+     * can be no faster than that, nor than its btrfs end alone), and returns that CPU.
+     */
+    private double floor(String title, Map<String, Double> stages, int cores, String end, double endWall) {
+        double cpu = stages.values().stream().mapToDouble(Double::doubleValue).sum();
+        StringBuilder terms = new StringBuilder();
+        stages.forEach((name, v) -> terms.append(terms.length() == 0 ? "" : " + ").append(name).append(' ').append(fmt(v, 2)));
+        line("  %s: CPU of %s = %s s / %d cores = %s s (%s alone: %s s wall)", title, terms, fmt(cpu, 2), cores,
+                fmt(cpu / cores, 2), end, fmt(endWall, 2));
+        return cpu;
+    }
+
     private void ratios(List<String> formats, boolean reference, int cores) {
         line("");
         line("RATIOS (same data, same run; medians)");
@@ -242,16 +255,14 @@ public final class BenchReport {
                     goal("backup client CPU vs original", cpu, "x", "<= 0.5x", cpu <= 0.5);
                 }
                 String lim = "limit-" + kind;
-                double send = med(lim, "send-devnull", Row::cpu);
-                double lz4 = med(lim, "lz4", Row::cpu);
-                double enc = med(lim, f + "-enc", Row::cpu);
+                Map<String, Double> backupStages = new LinkedHashMap<>();
+                backupStages.put("btrfs send", med(lim, "send-devnull", Row::cpu));
+                backupStages.put("lz4", med(lim, "lz4", Row::cpu));
+                backupStages.put(f, med(lim, f + "-enc", Row::cpu));
                 double server = med(b, ours, Row::server);
-                double floorCpu = send + lz4 + enc + server;
-                double sendWall = med(lim, "send-devnull", Row::wall);
-                double floorWall = Math.max(floorCpu / cores, sendWall);
-                line("  floor: CPU of btrfs send %s + lz4 %s + %s %s + server %s = %s s / %d cores = %s s"
-                        + " (btrfs send alone: %s s wall)", fmt(send, 2), fmt(lz4, 2), f, fmt(enc, 2), fmt(server, 2),
-                        fmt(floorCpu, 2), cores, fmt(floorCpu / cores, 2), fmt(sendWall, 2));
+                backupStages.put("server", server);
+                double floorCpu = floor("floor", backupStages, cores, "btrfs send", med(lim, "send-devnull", Row::wall));
+                double floorWall = Math.max(floorCpu / cores, med(lim, "send-devnull", Row::wall));
                 double ourCpuShare = med(b, ours, Row::cpu) + server;
                 goal("backup: floor wall / our wall (100% = at the floor)", 100 * floorWall / oursWall, "%", "", true);
                 goal("backup: floor CPU / our CPU incl. server", 100 * floorCpu / ourCpuShare, "%", "", true);
@@ -262,18 +273,14 @@ public final class BenchReport {
                 }
                 double vsReceive = 100 * med(r, "receive-file", Row::wall) / oursRestore;
                 goal("restore throughput vs btrfs receive -f FILE", vsReceive, "%", ">= 75%", vsReceive >= 75);
-                // The restore's floor, like the backup's: the CPU of the stages no restore can skip,
-                // spread over the cores, and never below btrfs receive's own time.
-                double receive = med(r, "receive-file", Row::cpu);
-                double lz4d = med(lim, "lz4-d", Row::cpu);
-                double dec = med(lim, f + "-dec", Row::cpu);
-                double rServer = med(r, ours, Row::server);
-                double rFloorCpu = receive + lz4d + dec + rServer;
+                Map<String, Double> restoreStages = new LinkedHashMap<>();
+                restoreStages.put("btrfs receive -f", med(r, "receive-file", Row::cpu));
+                restoreStages.put("lz4 -d", med(lim, "lz4-d", Row::cpu));
+                restoreStages.put(f + " -d", med(lim, f + "-dec", Row::cpu));
+                restoreStages.put("server", med(r, ours, Row::server));
                 double receiveWall = med(r, "receive-file", Row::wall);
-                double rFloorWall = Math.max(rFloorCpu / cores, receiveWall);
-                line("  restore floor: CPU of btrfs receive -f %s + lz4 -d %s + %s -d %s + server %s = %s s / %d cores"
-                        + " = %s s (btrfs receive -f alone: %s s wall)", fmt(receive, 2), fmt(lz4d, 2), f, fmt(dec, 2),
-                        fmt(rServer, 2), fmt(rFloorCpu, 2), cores, fmt(rFloorCpu / cores, 2), fmt(receiveWall, 2));
+                double rFloorWall = Math.max(floor("restore floor", restoreStages, cores, "btrfs receive -f", receiveWall)
+                        / cores, receiveWall);
                 goal("  (restore at the floor vs btrfs receive -f FILE)", 100 * receiveWall / rFloorWall, "%", "", true);
                 goal("restore: floor wall / our wall (100% = at the floor)", 100 * rFloorWall / oursRestore, "%", "", true);
                 double pipeVsFile = 100 * med(r, "receive-file", Row::wall) / med(r, "receive-pipe", Row::wall);
