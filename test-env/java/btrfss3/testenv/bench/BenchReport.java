@@ -224,17 +224,20 @@ public final class BenchReport {
         line("  %-56s %9s %-4s %-11s %s", what, fmt(value, unit.equals("x") ? 2 : 1), unit, goalText, verdict);
     }
 
+    /** The CPU of the stages no implementation can skip, and the wall time a run can therefore not beat. */
+    private record Floor(double cpu, double wall) {}
+
     /**
-     * Prints a floor, the CPU of the stages no implementation can skip spread over the cores (a run
-     * can be no faster than that, nor than its btrfs end alone), and returns that CPU.
+     * Prints a floor: the stages' CPU spread over the cores, and never below the run's btrfs end
+     * (send or receive) alone.
      */
-    private double floor(String title, Map<String, Double> stages, int cores, String end, double endWall) {
+    private Floor floor(String title, Map<String, Double> stages, int cores, String end, double endWall) {
         double cpu = stages.values().stream().mapToDouble(Double::doubleValue).sum();
         StringBuilder terms = new StringBuilder();
         stages.forEach((name, v) -> terms.append(terms.length() == 0 ? "" : " + ").append(name).append(' ').append(fmt(v, 2)));
         line("  %s: CPU of %s = %s s / %d cores = %s s (%s alone: %s s wall)", title, terms, fmt(cpu, 2), cores,
                 fmt(cpu / cores, 2), end, fmt(endWall, 2));
-        return cpu;
+        return new Floor(cpu, Math.max(cpu / cores, endWall));
     }
 
     private void ratios(List<String> formats, boolean reference, int cores) {
@@ -261,11 +264,10 @@ public final class BenchReport {
                 backupStages.put(f, med(lim, f + "-enc", Row::cpu));
                 double server = med(b, ours, Row::server);
                 backupStages.put("server", server);
-                double floorCpu = floor("floor", backupStages, cores, "btrfs send", med(lim, "send-devnull", Row::wall));
-                double floorWall = Math.max(floorCpu / cores, med(lim, "send-devnull", Row::wall));
+                Floor backupFloor = floor("floor", backupStages, cores, "btrfs send", med(lim, "send-devnull", Row::wall));
                 double ourCpuShare = med(b, ours, Row::cpu) + server;
-                goal("backup: floor wall / our wall (100% = at the floor)", 100 * floorWall / oursWall, "%", "", true);
-                goal("backup: floor CPU / our CPU incl. server", 100 * floorCpu / ourCpuShare, "%", "", true);
+                goal("backup: floor wall / our wall (100% = at the floor)", 100 * backupFloor.wall() / oursWall, "%", "", true);
+                goal("backup: floor CPU / our CPU incl. server", 100 * backupFloor.cpu() / ourCpuShare, "%", "", true);
                 double oursRestore = med(r, ours, Row::wall);
                 if (reference) {
                     double rt = med(r, orig, Row::wall) / oursRestore;
@@ -279,8 +281,7 @@ public final class BenchReport {
                 restoreStages.put(f + " -d", med(lim, f + "-dec", Row::cpu));
                 restoreStages.put("server", med(r, ours, Row::server));
                 double receiveWall = med(r, "receive-file", Row::wall);
-                double rFloorWall = Math.max(floor("restore floor", restoreStages, cores, "btrfs receive -f", receiveWall)
-                        / cores, receiveWall);
+                double rFloorWall = floor("restore floor", restoreStages, cores, "btrfs receive -f", receiveWall).wall();
                 goal("  (restore at the floor vs btrfs receive -f FILE)", 100 * receiveWall / rFloorWall, "%", "", true);
                 goal("restore: floor wall / our wall (100% = at the floor)", 100 * rFloorWall / oursRestore, "%", "", true);
                 double pipeVsFile = 100 * med(r, "receive-file", Row::wall) / med(r, "receive-pipe", Row::wall);
