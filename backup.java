@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//JAVA_OPTIONS -Xmx160m -Xmn16m -XX:MetaspaceSize=32m -XX:+UseSerialGC -XX:PretenureSizeThreshold=1m -XX:+VerifySharedSpaces -Xlog:cds*=off --enable-native-access=ALL-UNNAMED
+//JAVA_OPTIONS -Xmx160m -Xmn16m -XX:MetaspaceSize=32m -XX:+UseSerialGC -XX:PretenureSizeThreshold=1m -XX:+UseTransparentHugePages -Xlog:pagesize=off -XX:+VerifySharedSpaces -Xlog:cds*=off --enable-native-access=ALL-UNNAMED
 //CDS
 //SOURCES lib/**/*.java
 
