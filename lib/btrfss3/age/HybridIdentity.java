@@ -6,7 +6,6 @@ import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SHAKEDigest;
 import org.bouncycastle.crypto.hpke.HPKE;
-import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
  * The hybrid post-quantum identity type ({@code AGE-SECRET-KEY-PQ-1…}): a 32-byte seed that
@@ -39,8 +38,7 @@ public final class HybridIdentity implements Identity {
         shake.doFinal(expanded, 0, expanded.length);
         this.x25519Secret = Arrays.copyOfRange(expanded, X25519_OFFSET, EXPANDED_LENGTH);
         Arrays.fill(expanded, (byte) 0);
-        byte[] x25519Public = new byte[32];
-        X25519.scalarMultBase(x25519Secret, 0, x25519Public, 0);
+        byte[] x25519Public = X25519.multiplyBase(x25519Secret);
         if (!Arrays.equals(x25519Public, Arrays.copyOfRange(publicKey, HybridRecipient.MLKEM_PUBLIC_KEY_LENGTH,
                 HybridRecipient.PUBLIC_KEY_LENGTH))) {
             throw new IllegalStateException("hybrid key expansion disagrees with the HPKE implementation");
@@ -101,12 +99,11 @@ public final class HybridIdentity implements Identity {
         }
         // An X25519 share giving the all-zero secret is rejected as malformed, exactly as for
         // X25519 stanzas, rather than left to the hybrid combiner.
-        byte[] shared = new byte[32];
-        boolean ok = X25519.calculateAgreement(x25519Secret, 0, enc, HybridRecipient.MLKEM_CIPHERTEXT_LENGTH, shared, 0);
-        Arrays.fill(shared, (byte) 0);
-        if (!ok) {
+        byte[] shared = X25519.multiply(x25519Secret, enc, HybridRecipient.MLKEM_CIPHERTEXT_LENGTH);
+        if (shared == null) {
             throw malformed("X25519 share is a low-order point");
         }
+        Arrays.fill(shared, (byte) 0);
         try {
             byte[] fileKey = HybridRecipient.hpke().open(enc, keyPair, HybridRecipient.INFO, HybridRecipient.AAD,
                     stanza.body(), null, null, null);

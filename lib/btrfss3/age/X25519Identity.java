@@ -2,7 +2,6 @@ package btrfss3.age;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
-import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /** The native X25519 identity type ({@code AGE-SECRET-KEY-1…}). */
 public final class X25519Identity implements Identity {
@@ -15,9 +14,7 @@ public final class X25519Identity implements Identity {
 
     private X25519Identity(byte[] secret) throws AgeException {
         this.secret = secret.clone();
-        byte[] publicKey = new byte[X25519Recipient.KEY_LENGTH];
-        X25519.scalarMultBase(secret, 0, publicKey, 0);
-        this.recipient = new X25519Recipient(publicKey);
+        this.recipient = new X25519Recipient(X25519.multiplyBase(secret));
     }
 
     /** A new identity from 32 bytes of CSPRNG output. */
@@ -72,8 +69,8 @@ public final class X25519Identity implements Identity {
         if (stanza.bodyLength() != 16 + ChaChaPoly.TAG_LENGTH) {
             throw malformed("body is not 32 bytes");
         }
-        byte[] shared = new byte[X25519Recipient.KEY_LENGTH];
-        if (!X25519.calculateAgreement(secret, 0, share, 0, shared, 0)) {
+        byte[] shared = X25519.multiply(secret, share, 0);
+        if (shared == null) {
             throw malformed("ephemeral share is a low-order point");
         }
         byte[] wrapKey = X25519Recipient.wrapKey(shared, share, recipient.publicKey());

@@ -3,7 +3,6 @@ package btrfss3.age;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
-import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /** The native X25519 recipient type ({@code age1…}, stanza {@code X25519}). */
 public final class X25519Recipient implements Recipient {
@@ -37,7 +36,7 @@ public final class X25519Recipient implements Recipient {
     static boolean isLowOrder(byte[] point) {
         byte[] scalar = new byte[KEY_LENGTH];
         Arrays.fill(scalar, (byte) 0x5a);
-        return !X25519.calculateAgreement(scalar, 0, point, 0, new byte[KEY_LENGTH], 0);
+        return X25519.multiply(scalar, point, 0) == null;
     }
 
     byte[] publicKey() {
@@ -51,12 +50,10 @@ public final class X25519Recipient implements Recipient {
         }
         byte[] ephemeral = new byte[KEY_LENGTH];
         RANDOM.nextBytes(ephemeral);
-        byte[] share = new byte[KEY_LENGTH];
-        X25519.scalarMultBase(ephemeral, 0, share, 0);
-        byte[] shared = new byte[KEY_LENGTH];
-        boolean ok = X25519.calculateAgreement(ephemeral, 0, publicKey, 0, shared, 0);
+        byte[] share = X25519.multiplyBase(ephemeral);
+        byte[] shared = X25519.multiply(ephemeral, publicKey, 0);
         Arrays.fill(ephemeral, (byte) 0);
-        if (!ok) {
+        if (shared == null) {
             throw new IllegalStateException("X25519 agreement produced the all-zero secret");
         }
         byte[] wrapKey = wrapKey(shared, share, publicKey);

@@ -105,6 +105,14 @@ public final class Scripts {
         return Exec.run(command("restore", args), null, env(creds), null);
     }
 
+    /** Runs a script as {@link #backup}/{@link #restore} do, logging every class the JVM loads to {@code classLog}. */
+    public Exec.Result runLoggingClasses(String script, AwsBasicCredentials creds, Path classLog, String... args)
+            throws IOException {
+        List<String> cmd = command(script, args);
+        cmd.add(1, "-Xlog:class+load=info:file=" + classLog);
+        return Exec.run(cmd, null, env(creds), null);
+    }
+
     public String bucket() {
         return bucket;
     }
