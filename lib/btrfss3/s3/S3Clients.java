@@ -1,8 +1,13 @@
 package btrfss3.s3;
 
 import btrfss3.cli.Failure;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -25,11 +30,17 @@ public final class S3Clients {
 
     public static S3Client create(S3Settings settings, int connections) {
         URI endpoint = settings.endpoint() != null ? settings.endpoint() : endpointFromEnvironment();
+        var http = Apache5HttpClient.builder()
+                .maxConnections(Math.max(4, connections))
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(settings.timeout());
+        if (endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme())) {
+            // Otherwise the client builds a TLS context it will never use, loading the trust store:
+            // 80 ms of every start.
+            http.tlsSocketStrategy(S3Clients::noTls);
+        }
         var builder = S3Client.builder()
-                .httpClientBuilder(Apache5HttpClient.builder()
-                        .maxConnections(Math.max(4, connections))
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(settings.timeout()))
+                .httpClientBuilder(http)
                 .overrideConfiguration(c -> c.retryStrategy(
                         AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()))
                 .credentialsProvider(credentials(settings.profile()))
@@ -49,6 +60,12 @@ public final class S3Clients {
                     .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build());
         }
         return builder.build();
+    }
+
+    /** A plain-HTTP endpoint is never upgraded to TLS; if it ever were, the request fails rather than go out unchecked. */
+    private static SSLSocket noTls(Socket socket, String target, int port, Object attachment, HttpContext context)
+            throws IOException {
+        throw new SSLException("the endpoint is plain HTTP: no TLS connection to " + target + ":" + port + " was expected");
     }
 
     private static AwsCredentialsProvider credentials(String profile) {
