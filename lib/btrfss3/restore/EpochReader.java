@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -59,11 +60,31 @@ final class EpochReader {
      * when others do; if none opens, the key is wrong.
      */
     Opened open(List<StoredBackup> backups, List<RestoreKey> keys, String where) {
+        List<List<String>> small = new ArrayList<>();
+        for (StoredBackup b : backups) {
+            List<String> names = new ArrayList<>();
+            keyFor(b, keys).ifPresent(k -> names.add(b.folder() + k.markerName()));
+            if (!names.isEmpty() && b.has(Manifest.OBJECT_NAME)) {
+                names.add(b.folder() + Manifest.OBJECT_NAME);
+            }
+            small.add(names);
+        }
+        try (SmallObjectPrefetch prefetch = new SmallObjectPrefetch(s3, bucket, small)) {
+            return open(backups, keys, where, prefetch);
+        }
+    }
+
+    private static Optional<RestoreKey> keyFor(StoredBackup b, List<RestoreKey> keys) {
+        return keys.stream().filter(k -> b.has(k.markerName())).findFirst();
+    }
+
+    private Opened open(List<StoredBackup> backups, List<RestoreKey> keys, String where, SmallObjectPrefetch prefetch) {
         List<OpenedBackup> opened = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         String brokenAt = null;
-        for (StoredBackup b : backups) {
-            RestoreKey key = keys.stream().filter(k -> b.has(k.markerName())).findFirst().orElse(null);
+        for (int i = 0; i < backups.size(); i++) {
+            StoredBackup b = backups.get(i);
+            RestoreKey key = keyFor(b, keys).orElse(null);
             if (key == null) {
                 if (b.has(ObjectLayout.AGE_MARKER) || b.has(ObjectLayout.OPENSSL_MARKER)) {
                     boolean age = b.has(ObjectLayout.AGE_MARKER);
@@ -76,7 +97,7 @@ final class EpochReader {
             }
             RestoreKey.ChunkDecryptor decryptor;
             try {
-                decryptor = key.open(get(b.folder() + key.markerName()));
+                decryptor = key.open(prefetch.get(i, b.folder() + key.markerName()));
             } catch (RestoreKey.MarkerException e) {
                 if (e.chainBroken()) {
                     brokenAt = b.folder() + ": " + e.getMessage();
@@ -89,7 +110,7 @@ final class EpochReader {
             String problem = null;
             if (b.has(Manifest.OBJECT_NAME)) {
                 try {
-                    manifest = readManifest(b, decryptor, key.format());
+                    manifest = readManifest(b, decryptor, key.format(), prefetch.get(i, b.folder() + Manifest.OBJECT_NAME));
                 } catch (IOException | RuntimeException e) {
                     problem = "its manifest cannot be used: " + e.getMessage();
                 }
@@ -111,18 +132,11 @@ final class EpochReader {
                 + "but if a later backup was built on this one, restoring it will fail.");
     }
 
-    private byte[] get(String key) {
-        try {
-            return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
-        } catch (SdkException e) {
-            throw Failure.failed("could not read " + key + ": " + S3Errors.describe(e));
-        }
-    }
-
     /** Decrypts and parses a manifest, and checks it names this backup: one copied from another is refused. */
-    private Manifest readManifest(StoredBackup b, RestoreKey.ChunkDecryptor decryptor, String format) throws IOException {
+    private Manifest readManifest(StoredBackup b, RestoreKey.ChunkDecryptor decryptor, String format, byte[] stored)
+            throws IOException {
         byte[] plain;
-        try (InputStream in = decryptor.decrypt(new java.io.ByteArrayInputStream(get(b.folder() + Manifest.OBJECT_NAME)))) {
+        try (InputStream in = decryptor.decrypt(new java.io.ByteArrayInputStream(stored))) {
             plain = in.readNBytes(MAX_MANIFEST + 1);
         }
         if (plain.length > MAX_MANIFEST) {

@@ -244,6 +244,34 @@ class FaultToleranceTest extends BtrfsS3Test {
     }
 
     @Test
+    void aRestoreFetchesLaterBackupsMarkersWhileAnEarlierOneIsSlow() throws IOException {
+        TreeGenerator.generate(source, 440, 1L << 20, 512L << 10);
+        backup("e");
+        for (int i = 0; i < 2; i++) {
+            nextSecond();
+            TreeGenerator.mutate(source, 441 + i);
+            backup("e");
+        }
+        List<Path> local = snapshots("e");
+        String first = local.get(0).getFileName().toString();
+        String third = local.get(2).getFileName().toString();
+        FaultRule slow = proxy.when(Match.request("GET", ".*/" + first + "_[0-9a-f]+/btrfs_sess_key_enc\\.dat"))
+                .then(Action.stall()).always();
+        FaultRule ahead = proxy.when(Match.request("GET", ".*/" + third + "_[0-9a-f]+/btrfs_sess_key_enc\\.dat"))
+                .then(Action.pass()).always();
+        Exec.Running running = viaProxy.startRestore(s3.readOnly(), restoreArgs("e", target, "--timeout", "600"));
+        slow.awaitHit(WAIT);
+        // Only a restore that fetches ahead asks for the third marker before it has the first.
+        ahead.awaitHit(WAIT);
+        slow.release();
+        Exec.Result r = running.await();
+        assertEquals(0, r.exit(), r.all());
+        for (Path snapshot : local) {
+            assertSameTree(snapshot, target.resolve(snapshot.getFileName().toString()));
+        }
+    }
+
+    @Test
     void aFullDestinationIsExitTwoAndKeepsTheLastGoodSnapshot() throws IOException {
         TreeGenerator.generate(source, 430, 2L << 20, 1L << 20);
         backup("e");
