@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -60,31 +59,38 @@ final class EpochReader {
      * when others do; if none opens, the key is wrong.
      */
     Opened open(List<StoredBackup> backups, List<RestoreKey> keys, String where) {
+        // For each backup, the first key that reads its format, or null.
+        List<RestoreKey> keyOf = backups.stream()
+                .map(b -> keys.stream().filter(k -> b.has(k.markerName())).findFirst().orElse(null)).toList();
         List<List<String>> small = new ArrayList<>();
-        for (StoredBackup b : backups) {
-            List<String> names = new ArrayList<>();
-            keyFor(b, keys).ifPresent(k -> names.add(b.folder() + k.markerName()));
-            if (!names.isEmpty() && b.has(Manifest.OBJECT_NAME)) {
-                names.add(b.folder() + Manifest.OBJECT_NAME);
-            }
-            small.add(names);
+        for (int i = 0; i < backups.size(); i++) {
+            StoredBackup b = backups.get(i);
+            RestoreKey key = keyOf.get(i);
+            small.add(key == null ? List.of()
+                    : b.has(Manifest.OBJECT_NAME) ? List.of(markerObject(b, key), manifestObject(b))
+                    : List.of(markerObject(b, key)));
         }
         try (SmallObjectPrefetch prefetch = new SmallObjectPrefetch(s3, bucket, small)) {
-            return open(backups, keys, where, prefetch);
+            return open(backups, keys, keyOf, where, prefetch);
         }
     }
 
-    private static Optional<RestoreKey> keyFor(StoredBackup b, List<RestoreKey> keys) {
-        return keys.stream().filter(k -> b.has(k.markerName())).findFirst();
+    private static String markerObject(StoredBackup b, RestoreKey key) {
+        return b.folder() + key.markerName();
     }
 
-    private Opened open(List<StoredBackup> backups, List<RestoreKey> keys, String where, SmallObjectPrefetch prefetch) {
+    private static String manifestObject(StoredBackup b) {
+        return b.folder() + Manifest.OBJECT_NAME;
+    }
+
+    private Opened open(List<StoredBackup> backups, List<RestoreKey> keys, List<RestoreKey> keyOf, String where,
+                        SmallObjectPrefetch prefetch) {
         List<OpenedBackup> opened = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         String brokenAt = null;
         for (int i = 0; i < backups.size(); i++) {
             StoredBackup b = backups.get(i);
-            RestoreKey key = keyFor(b, keys).orElse(null);
+            RestoreKey key = keyOf.get(i);
             if (key == null) {
                 if (b.has(ObjectLayout.AGE_MARKER) || b.has(ObjectLayout.OPENSSL_MARKER)) {
                     boolean age = b.has(ObjectLayout.AGE_MARKER);
@@ -97,7 +103,7 @@ final class EpochReader {
             }
             RestoreKey.ChunkDecryptor decryptor;
             try {
-                decryptor = key.open(prefetch.get(i, b.folder() + key.markerName()));
+                decryptor = key.open(prefetch.get(i, markerObject(b, key)));
             } catch (RestoreKey.MarkerException e) {
                 if (e.chainBroken()) {
                     brokenAt = b.folder() + ": " + e.getMessage();
@@ -110,7 +116,7 @@ final class EpochReader {
             String problem = null;
             if (b.has(Manifest.OBJECT_NAME)) {
                 try {
-                    manifest = readManifest(b, decryptor, key.format(), prefetch.get(i, b.folder() + Manifest.OBJECT_NAME));
+                    manifest = readManifest(b, decryptor, key.format(), prefetch.get(i, manifestObject(b)));
                 } catch (IOException | RuntimeException e) {
                     problem = "its manifest cannot be used: " + e.getMessage();
                 }

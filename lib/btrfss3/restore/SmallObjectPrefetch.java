@@ -29,6 +29,8 @@ final class SmallObjectPrefetch implements AutoCloseable {
     private final String bucket;
     private final List<List<String>> keys;
     private final List<Map<String, Future<byte[]>>> fetches = new ArrayList<>();
+    /** Backups before this one are done with: their fetches are cancelled and forgotten. */
+    private int released;
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
         Thread t = new Thread(r, "s3-prefetch");
         t.setDaemon(true);
@@ -54,14 +56,14 @@ final class SmallObjectPrefetch implements AutoCloseable {
             }
             fetches.add(backup);
         }
-        for (int i = 0; i < index; i++) {
-            Map<String, Future<byte[]>> done = fetches.get(i);
+        for (; released < index; released++) {
+            Map<String, Future<byte[]>> done = fetches.get(released);
             done.values().forEach(f -> f.cancel(true));
             done.clear();
         }
-        Future<byte[]> pending = index < fetches.size() ? fetches.get(index).remove(key) : null;
+        Future<byte[]> pending = fetches.get(index).remove(key);
         if (pending == null) {
-            return fetch(key);
+            throw new IllegalStateException(key + " is not among the objects of backup " + index + " still to read");
         }
         try {
             return pending.get();

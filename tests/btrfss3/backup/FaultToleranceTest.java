@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import btrfss3.layout.ObjectLayout;
 import btrfss3.support.BtrfsS3Test;
 import btrfss3.support.Exec;
 import btrfss3.support.Scripts;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -255,9 +257,9 @@ class FaultToleranceTest extends BtrfsS3Test {
         List<Path> local = snapshots("e");
         String first = local.get(0).getFileName().toString();
         String third = local.get(2).getFileName().toString();
-        FaultRule slow = proxy.when(Match.request("GET", ".*/" + first + "_[0-9a-f]+/btrfs_sess_key_enc\\.dat"))
+        FaultRule slow = proxy.when(Match.request("GET", ".*/" + first + "_[0-9a-f]+/" + Pattern.quote(ObjectLayout.OPENSSL_MARKER)))
                 .then(Action.stall()).always();
-        FaultRule ahead = proxy.when(Match.request("GET", ".*/" + third + "_[0-9a-f]+/btrfs_sess_key_enc\\.dat"))
+        FaultRule ahead = proxy.when(Match.request("GET", ".*/" + third + "_[0-9a-f]+/" + Pattern.quote(ObjectLayout.OPENSSL_MARKER)))
                 .then(Action.pass()).always();
         Exec.Running running = viaProxy.startRestore(s3.readOnly(), restoreArgs("e", target, "--timeout", "600"));
         slow.awaitHit(WAIT);
