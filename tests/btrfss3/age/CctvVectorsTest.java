@@ -235,7 +235,7 @@ class CctvVectorsTest {
         try (InputStream in = AgeDecryptor.decrypt(new ByteArrayInputStream(v.file()), ids)) {
             plaintext = in.readAllBytes();
         }
-        for (ChaChaPoly.Backend backend : ChaChaPoly.Backend.values()) {
+        for (ChaChaPoly.Backend backend : ChaChaPolyTest.backendsHere()) {
             StreamCipher cipher = new StreamCipher(backend, fileKey, nonce);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] sealed = new byte[StreamCipher.SEALED_CHUNK_SIZE];

@@ -50,7 +50,8 @@ class DependencyPinsTest {
                 "at.yawk.lz4:lz4-java", "lz4.version",
                 "org.bouncycastle:bcprov-jdk18on", "bouncycastle.version",
                 "org.bouncycastle:bcpkix-jdk18on", "bouncycastle.version",
-                "org.slf4j:slf4j-api", "slf4j.version");
+                "org.slf4j:slf4j-api", "slf4j.version",
+                "org.conscrypt:conscrypt-openjdk-uber", "conscrypt.version");
         for (var e : expected.entrySet()) {
             assertTrue(deps.containsKey(e.getKey()), "//DEPS lacks " + e.getKey());
             assertEquals(pom.get(e.getValue()), deps.get(e.getKey()), e.getKey() + ": //DEPS and pom.xml disagree");
