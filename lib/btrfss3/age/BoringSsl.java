@@ -8,7 +8,7 @@ import javax.crypto.Cipher;
  * BoringSSL's ChaCha20-Poly1305, reached through Conscrypt's JCE provider, for long age streams.
  *
  * <p>Why: on JDK 17 the JDK's ChaCha20-Poly1305 is plain Java, about 380 MB/s on 64 KiB chunks;
- * BoringSSL's vector code does about 1.9 GB/s on the same machine (2 vCPUs with AVX-512). A full
+ * BoringSSL's vector code does about 2 GB/s on the same machine (2 vCPUs with AVX-512). A full
  * age backup or restore spends most of its extra CPU over the openssl format there. The output is
  * the same bytes either way: the cipher is deterministic, and the tests hold both to each other and
  * to the CCTV vectors.

@@ -11,10 +11,11 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * Throughput of ChaCha20-Poly1305 over 64 KiB chunks (the age STREAM chunk size): the JDK's
- * Cipher against Bouncy Castle's lightweight engine, both called the way StreamCipher calls them
- * (one init per chunk with a fresh nonce, output into a reused buffer).
+ * Cipher against Bouncy Castle's lightweight engine and BoringSSL's through Conscrypt, all called
+ * the way StreamCipher calls them (one init per chunk with a fresh nonce, output into a reused
+ * buffer).
  *
- * <p>Run: {@code java -cp <test-classes>:<bcprov.jar> btrfss3.testenv.bench.ChaChaBench [seconds [rounds]]}
+ * <p>Run: {@code java -cp <test-classes>:<bcprov.jar>:<conscrypt-openjdk-uber.jar> btrfss3.testenv.bench.ChaChaBench [seconds [rounds]]}
  * on each runtime to compare. Prints MB/s (10^6 bytes of plaintext per second), median of the
  * measured rounds (interleaved between implementations) after a warm-up long enough for C2 to
  * compile the hot loops.
@@ -41,6 +42,8 @@ public final class ChaChaBench {
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
 
         Cipher jdk = Cipher.getInstance("ChaCha20-Poly1305");
+        java.security.Provider conscrypt = org.conscrypt.Conscrypt.newProvider();
+        Cipher ssl = Cipher.getInstance("ChaCha20/Poly1305/NoPadding", conscrypt);
         SecretKeySpec jdkKey = new SecretKeySpec(key, "ChaCha20");
         ChaCha20Poly1305 bc = new ChaCha20Poly1305();
         KeyParameter bcKey = new KeyParameter(key);
@@ -57,6 +60,11 @@ public final class ChaChaBench {
             jdk.doFinal(plain, 0, CHUNK, out, 0);
             if (!Arrays.equals(out, sealed[i])) {
                 throw new AssertionError("JDK and Bouncy Castle disagree on the ciphertext");
+            }
+            ssl.init(Cipher.ENCRYPT_MODE, jdkKey, new IvParameterSpec(nonce(-1 - i)));
+            ssl.doFinal(plain, 0, CHUNK, out, 0);
+            if (!Arrays.equals(out, sealed[i])) {
+                throw new AssertionError("BoringSSL and Bouncy Castle disagree on the ciphertext");
             }
         }
 
@@ -87,8 +95,21 @@ public final class ChaChaBench {
             return out[(int) c & 0xff];
         };
 
-        String[] names = {"JDK encrypt", "BC  encrypt", "JDK decrypt", "BC  decrypt"};
-        Op[] ops = {jdkSeal, bcSeal, jdkOpen, bcOpen};
+        Op sslSeal = c -> {
+            ssl.init(Cipher.ENCRYPT_MODE, jdkKey, new IvParameterSpec(nonce(c)));
+            ssl.doFinal(plain, 0, CHUNK, out, 0);
+            return out[(int) c & 0xff];
+        };
+        Cipher sslD = Cipher.getInstance("ChaCha20/Poly1305/NoPadding", conscrypt);
+        Op sslOpen = c -> {
+            int i = (int) (c & 1);
+            sslD.init(Cipher.DECRYPT_MODE, jdkKey, new IvParameterSpec(nonce(-1 - i)));
+            sslD.doFinal(sealed[i], 0, CHUNK + TAG, out, 0);
+            return out[(int) c & 0xff];
+        };
+
+        String[] names = {"JDK encrypt", "BC  encrypt", "SSL encrypt", "JDK decrypt", "BC  decrypt", "SSL decrypt"};
+        Op[] ops = {jdkSeal, bcSeal, sslSeal, jdkOpen, bcOpen, sslOpen};
         // Rounds alternate between the implementations, so a busy machine slows them alike.
         double[][] mbs = new double[ops.length][rounds];
         long[] counters = new long[ops.length];
