@@ -34,33 +34,34 @@ class ClassesLoadedTest extends BtrfsS3Test {
 
     @Test
     void theAgeFormatWithX25519KeysLoadsNoBouncyCastle() throws IOException {
-        Path identity = logs.resolve("x25519.key");
-        Exec.check(List.of("age-keygen", "-o", identity.toString()), null);
-        Path recipients = Files.write(logs.resolve("x25519.recipients"),
-                Exec.check(List.of("age-keygen", "-y", identity.toString()), null));
         TreeGenerator.generate(source, 302, 2L << 20, 512L << 10);
-        Run run = roundTrip(List.of("-r", recipients.toString()), List.of("-i", identity.toString()));
+        Run run = ageRoundTrip();
         assertLoadsNone(run.backupLog, "org.conscrypt.");
         assertLoadsNone(run.restoreLog, "org.conscrypt.");
     }
 
     @Test
     void aLongAgeStreamMovesToBoringSslOnTheWayOutAndBackAndRestoresTheSameTree() throws IOException {
-        Path identity = logs.resolve("x25519.key");
-        Exec.check(List.of("age-keygen", "-o", identity.toString()), null);
-        Path recipients = Files.write(logs.resolve("x25519.recipients"),
-                Exec.check(List.of("age-keygen", "-y", identity.toString()), null));
         // Random bytes do not compress: the age stream is as long as the file, four times the
         // 64 MiB after which a process loads BoringSSL, so it has long loaded (0.2 s) before the
         // stream ends.
         writeRandom(source.resolve("random.bin"), 256L << 20, 303);
         TreeGenerator.generate(source, 303, 1L << 20, 256L << 10);
-        Run run = roundTrip(List.of("-r", recipients.toString()), List.of("-i", identity.toString()));
+        Run run = ageRoundTrip();
         assertLoads(run.backupLog, "org.conscrypt.");
         assertLoads(run.restoreLog, "org.conscrypt.");
     }
 
     private record Run(Path backupLog, Path restoreLog) {}
+
+    /** A round trip with X25519 keys from the age command line tools. */
+    private Run ageRoundTrip() throws IOException {
+        Path identity = logs.resolve("x25519.key");
+        Exec.check(List.of("age-keygen", "-o", identity.toString()), null);
+        Path recipients = Files.write(logs.resolve("x25519.recipients"),
+                Exec.check(List.of("age-keygen", "-y", identity.toString()), null));
+        return roundTrip(List.of("-r", recipients.toString()), List.of("-i", identity.toString()));
+    }
 
     private Run roundTrip(List<String> backupKey, List<String> restoreKey) throws IOException {
         Path backupLog = logs.resolve("backup.classes");
