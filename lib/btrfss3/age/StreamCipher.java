@@ -22,8 +22,8 @@ final class StreamCipher {
     /** Length of the random nonce that starts the payload (not the per-chunk AEAD nonce). */
     static final int PAYLOAD_NONCE_SIZE = 16;
     /**
-     * Loading BoringSSL costs about 0.4 s of CPU and saves about 2 ns a byte: below this much, a
-     * process would not earn it back (an incremental backup of a few hundred MiB barely does).
+     * Loading BoringSSL costs about 0.4 s of CPU and saves about 2 ns a byte, so it pays only
+     * after a few hundred MB: a process whose streams stay below this never loads it.
      */
     static final long NATIVE_AFTER_BYTES = 64L << 20;
 
