@@ -54,6 +54,16 @@ public final class AgeDecryptor {
         }
     }
 
+    /**
+     * Says that this process is about to open about {@code bytes} of age files. Where that is
+     * enough for BoringSSL's ChaCha20-Poly1305 to pay (JDK 17 to 19, see {@link BoringSsl}), it
+     * starts loading now, so that the payloads use it from their first chunk rather than after
+     * 64 MiB; otherwise nothing happens.
+     */
+    public static void expect(long bytes) {
+        StreamCipher.expect(bytes);
+    }
+
     /** A passphrase (scrypt) stanza must be alone, so that passphrase files stay authenticated. */
     private static void checkStanzaMix(List<Stanza> stanzas) throws AgeException {
         if (stanzas.size() > 1 && stanzas.stream().anyMatch(s -> s.type().equals("scrypt"))) {

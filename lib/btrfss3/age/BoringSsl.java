@@ -17,7 +17,8 @@ import javax.crypto.Cipher;
  * the signature of Conscrypt's jar, the rest writing its library to the temporary directory and
  * loading it. That pays back only after a couple of hundred MB, so {@link StreamCipher} asks for it
  * only once a process has sealed or opened {@value StreamCipher#NATIVE_AFTER_BYTES} bytes, loads it
- * in the background, and moves to it between two chunks when it is ready. Incremental runs, key
+ * in the background, and moves to it between two chunks when it is ready; a restore, which knows
+ * from the listing how much it will read, asks at its start instead. Small incremental runs, key
  * wrapping and tests of small files never load it.
  *
  * <p>It is optional. Conscrypt's jar carries the library for Linux, macOS and Windows on x86-64

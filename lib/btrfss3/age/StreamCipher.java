@@ -66,6 +66,24 @@ final class StreamCipher {
         }
     }
 
+    /**
+     * For a process that knows, before its streams start, that they will seal or open at least
+     * {@code bytes}: if the count would pass the threshold anyway, BoringSSL loads now, beside the
+     * run's start-up, and the streams use it from their first chunk once it is there.
+     */
+    static void expect(long bytes) {
+        if (MOVES_TO_BORINGSSL) {
+            expect(bytes, PROCESSED);
+        }
+    }
+
+    static void expect(long bytes, AtomicLong processed) {
+        if (bytes >= NATIVE_AFTER_BYTES) {
+            processed.accumulateAndGet(NATIVE_AFTER_BYTES, Math::max);
+            BoringSsl.loadInBackground();
+        }
+    }
+
     ChaChaPoly.Backend backend() {
         return aead.backend();
     }

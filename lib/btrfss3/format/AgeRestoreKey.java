@@ -33,6 +33,11 @@ public final class AgeRestoreKey implements RestoreKey {
     }
 
     @Override
+    public void expect(long bytes) {
+        AgeDecryptor.expect(bytes);
+    }
+
+    @Override
     public ChunkDecryptor open(byte[] marker) throws MarkerException {
         try (InputStream in = AgeDecryptor.decrypt(new ByteArrayInputStream(marker), identities)) {
             in.readAllBytes();

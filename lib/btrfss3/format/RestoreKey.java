@@ -29,6 +29,12 @@ public interface RestoreKey {
         return Set.of();
     }
 
+    /**
+     * Called before a run starts decrypting, with how many stored bytes of backups in this key's
+     * format it is about to read: a key may get ready for a long run.
+     */
+    default void expect(long bytes) {}
+
     /** What any of these keys may run on every byte: a restore does not know which one its backups need. */
     static Set<IntrinsicWarmup.Path> bulkPathsOf(Collection<? extends RestoreKey> keys) {
         Set<IntrinsicWarmup.Path> paths = EnumSet.noneOf(IntrinsicWarmup.Path.class);

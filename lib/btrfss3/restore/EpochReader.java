@@ -39,6 +39,13 @@ final class EpochReader {
         this.log = log;
     }
 
+    /** Tells each key, before any stream starts, how much of these backups it will decrypt. */
+    static void expect(List<RestoreKey> keys, List<StoredBackup> toRead) {
+        for (RestoreKey key : keys) {
+            key.expect(toRead.stream().filter(b -> b.has(key.markerName())).mapToLong(StoredBackup::storedBytes).sum());
+        }
+    }
+
     List<StoredBackup> list(ObjectLayout layout, String epoch) {
         String epochPrefix = layout.epochPrefix(epoch);
         List<StoredBackup> backups;

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,6 +154,10 @@ public final class Restore {
         if (backups.isEmpty()) {
             return new Part(epoch, List.of(), null);
         }
+        if (options.destination() != null) {
+            EpochReader.expect(keys, backups.stream().filter(b -> !Files.exists(
+                    options.destination().resolve(b.id().snapshotName()), LinkOption.NOFOLLOW_LINKS)).toList());
+        }
         EpochReader.Opened opened = reader.open(backups, keys, "s3://" + options.bucket() + "/" + layout.epochPrefix(epoch));
         return new Part(epoch, opened.backups(), opened.brokenAt());
     }
@@ -176,7 +181,7 @@ public final class Restore {
     private void checkTargets(List<OpenedBackup> plan) {
         for (OpenedBackup p : plan) {
             Path target = options.destination().resolve(p.backup().id().snapshotName());
-            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Btrfs.looksLikeSubvolume(target)) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Btrfs.looksLikeSubvolume(target)) {
                 throw Failure.usage("restore destination already holds " + target
                         + ", which is not a snapshot; choose another destination or move it away");
             }

@@ -54,6 +54,7 @@ public final class Verify {
                 throw Failure.usage("no backup of epoch " + options.epoch()
                         + (options.only() != null ? " has SEQ " + options.only() : " up to " + options.until()));
             }
+            EpochReader.expect(keys, backups);
             EpochReader.Opened opened = reader.open(backups, keys,
                     "s3://" + options.bucket() + "/" + layout.epochPrefix(options.epoch()));
             if (options.thawing().ensureReadable(s3, options.bucket(),

@@ -79,6 +79,25 @@ class StreamCipherTest {
                 new StreamCipher(ChaChaPoly.Backend.JDK, new byte[16], new byte[16], past).backend());
     }
 
+    @Test
+    void aRunThatExpectsEnoughBytesStartsItsStreamsOnBoringSsl() {
+        assumeTrue(ChaChaPolyTest.backendsHere().contains(ChaChaPoly.Backend.BORINGSSL));
+        AtomicLong count = new AtomicLong();
+        StreamCipher.expect(StreamCipher.NATIVE_AFTER_BYTES - 1, count);
+        assertEquals(0, count.get(), "too little to expect changes nothing");
+        assertEquals(ChaChaPoly.Backend.JDK,
+                new StreamCipher(ChaChaPoly.Backend.JDK, new byte[16], new byte[16], count).backend());
+
+        StreamCipher.expect(StreamCipher.NATIVE_AFTER_BYTES, count);
+        assertNotNull(BoringSsl.await());
+        assertEquals(ChaChaPoly.Backend.BORINGSSL,
+                new StreamCipher(ChaChaPoly.Backend.JDK, new byte[16], new byte[16], count).backend());
+
+        AtomicLong further = new AtomicLong(StreamCipher.NATIVE_AFTER_BYTES + 5);
+        StreamCipher.expect(StreamCipher.NATIVE_AFTER_BYTES, further);
+        assertEquals(StreamCipher.NATIVE_AFTER_BYTES + 5, further.get(), "expecting never lowers the count");
+    }
+
     static byte[] bytes(SplittableRandom rnd, int n) {
         byte[] b = new byte[n];
         rnd.nextBytes(b);

@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import btrfss3.cli.Failure;
+import btrfss3.format.RestoreKey;
+import btrfss3.layout.ObjectLayout;
+import btrfss3.layout.SequenceId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The pure parts of restore's planning: --until's forms and the chain rule. */
+/** The pure parts of restore's planning: --until's forms, the chain rule, what each key is told to expect. */
 class PlanningTest {
     @Test
     void untilAcceptsASeqAndIso8601Times() {
@@ -39,5 +45,62 @@ class PlanningTest {
         assertTrue(ChainCheck.problem(other, false, Set.of()).contains("which no earlier backup"));
         assertTrue(ChainCheck.problem(other, null, Set.of(a)).contains("which no earlier backup"));
         assertTrue(ChainCheck.problem(other, true, Set.of(a)).contains("not the first backup"));
+    }
+
+    @Test
+    void eachKeyIsToldHowManyStoredBytesOfItsFormatTheRunWillRead() {
+        Expecting age = new Expecting(ObjectLayout.AGE_MARKER);
+        Expecting openssl = new Expecting(ObjectLayout.OPENSSL_MARKER);
+        List<StoredBackup> backups = List.of(
+                backup(1, ObjectLayout.AGE_MARKER, 100, 23),
+                backup(2, ObjectLayout.OPENSSL_MARKER, 7),
+                backup(3, ObjectLayout.AGE_MARKER, 1000),
+                backup(4, "btrfs_manifest_enc.dat", 5000));
+        EpochReader.expect(List.of(age, openssl), backups);
+        assertEquals(List.of(1123L), age.told);
+        assertEquals(List.of(7L), openssl.told);
+    }
+
+    private static StoredBackup backup(long seq, String marker, long... chunkSizes) {
+        List<S3Object> chunks = new ArrayList<>();
+        for (int i = 0; i < chunkSizes.length; i++) {
+            chunks.add(S3Object.builder().key("p/e/" + seq + "_s/xa" + (char) ('a' + i)).size(chunkSizes[i]).build());
+        }
+        return new StoredBackup("p/e/" + seq + "_s/", SequenceId.create(seq), chunks, Set.of(marker));
+    }
+
+    /** A key that only records what it is told to expect. */
+    private static final class Expecting implements RestoreKey {
+        final String marker;
+        final List<Long> told = new ArrayList<>();
+
+        Expecting(String marker) {
+            this.marker = marker;
+        }
+
+        @Override
+        public String description() {
+            return marker;
+        }
+
+        @Override
+        public String format() {
+            return marker;
+        }
+
+        @Override
+        public String markerName() {
+            return marker;
+        }
+
+        @Override
+        public ChunkDecryptor open(byte[] marker) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void expect(long bytes) {
+            told.add(bytes);
+        }
     }
 }
