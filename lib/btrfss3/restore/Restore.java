@@ -155,8 +155,8 @@ public final class Restore {
             return new Part(epoch, List.of(), null);
         }
         if (options.destination() != null) {
-            EpochReader.expect(keys, backups.stream().filter(b -> !Files.exists(
-                    options.destination().resolve(b.id().snapshotName()), LinkOption.NOFOLLOW_LINKS)).toList());
+            EpochReader.expect(keys, backups.stream()
+                    .filter(b -> !Files.exists(target(b), LinkOption.NOFOLLOW_LINKS)).toList());
         }
         EpochReader.Opened opened = reader.open(backups, keys, "s3://" + options.bucket() + "/" + layout.epochPrefix(epoch));
         return new Part(epoch, opened.backups(), opened.brokenAt());
@@ -180,7 +180,7 @@ public final class Restore {
     /** A name btrfs receive will need that is taken by something else than one of our snapshots. */
     private void checkTargets(List<OpenedBackup> plan) {
         for (OpenedBackup p : plan) {
-            Path target = options.destination().resolve(p.backup().id().snapshotName());
+            Path target = target(p.backup());
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Btrfs.looksLikeSubvolume(target)) {
                 throw Failure.usage("restore destination already holds " + target
                         + ", which is not a snapshot; choose another destination or move it away");
@@ -225,11 +225,16 @@ public final class Restore {
         }
     }
 
+    /** Where backup {@code b}'s snapshot goes in the destination. */
+    private Path target(StoredBackup b) {
+        return options.destination().resolve(b.id().snapshotName());
+    }
+
     /** Receives one backup unless an earlier run did; false when it failed (reported, partial removed). */
     private boolean receiveOne(S3Client s3, OpenedBackup p, Map<String, Path> restored) {
         StoredBackup b = p.backup();
         String name = b.id().snapshotName();
-        Path target = options.destination().resolve(name);
+        Path target = target(b);
         String parent = null;
         if (alreadyRestored(target)) {
             log.info("Already restored: " + target);

@@ -57,8 +57,8 @@ class PlanningTest {
                 backup(3, ObjectLayout.AGE_MARKER, 1000),
                 backup(4, "btrfs_manifest_enc.dat", 5000));
         EpochReader.expect(List.of(age, openssl), backups);
-        assertEquals(List.of(1123L), age.told);
-        assertEquals(List.of(7L), openssl.told);
+        assertEquals(List.of(1123L), age.told());
+        assertEquals(List.of(7L), openssl.told());
     }
 
     private static StoredBackup backup(long seq, String marker, long... chunkSizes) {
@@ -70,27 +70,19 @@ class PlanningTest {
     }
 
     /** A key that only records what it is told to expect. */
-    private static final class Expecting implements RestoreKey {
-        final String marker;
-        final List<Long> told = new ArrayList<>();
-
-        Expecting(String marker) {
-            this.marker = marker;
+    private record Expecting(String markerName, List<Long> told) implements RestoreKey {
+        Expecting(String markerName) {
+            this(markerName, new ArrayList<>());
         }
 
         @Override
         public String description() {
-            return marker;
+            return markerName;
         }
 
         @Override
         public String format() {
-            return marker;
-        }
-
-        @Override
-        public String markerName() {
-            return marker;
+            return markerName;
         }
 
         @Override
